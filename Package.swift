@@ -1,0 +1,43 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode with the upcoming features that keep imports
+/// and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "mproxy",
+    products: [
+        .library(name: "AgentProto", targets: ["AgentProto"]),
+        .executable(name: "mproxy", targets: ["mproxy"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // The wire protocol: CBOR codec, frames, framing. Standard library only, so the static agent stays small.
+        .target(
+            name: "AgentProto",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mproxy",
+            dependencies: [
+                "AgentProto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgentProtoTests",
+            dependencies: ["AgentProto"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
