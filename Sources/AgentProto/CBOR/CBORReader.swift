@@ -378,12 +378,18 @@ public struct CBORReader {
         return true
     }
 
-    private mutating func enterNesting(at start: Int) throws(FrameDecodingError) {
+    /// Counts one more level of nesting; throws past the depth limit.
+    mutating func enterNesting(at start: Int) throws(FrameDecodingError) {
         depth += 1
         guard depth <= limits.maximumDepth else {
             throw FrameDecodingError(
                 .depthLimitExceeded, at: start, "items nest deeper than the limit of \(limits.maximumDepth)")
         }
+    }
+
+    /// Counts one level of nesting less.
+    mutating func leaveNesting() {
+        depth -= 1
     }
 
     /// Reads an array whose elements `element` reads, or `nil` for `null`.
