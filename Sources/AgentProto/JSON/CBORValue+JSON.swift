@@ -2,7 +2,8 @@
 // vectors: map keys as on the wire, byte strings as {"$hex": "..."}, `null` where the wire has null.
 
 extension CBORValue {
-    /// The item as JSON. Items JSON cannot carry directly are spelled as one-member objects:
+    /// The item as JSON. Bignums (tags 2 and 3) become numbers. Items JSON cannot carry directly are
+    /// spelled as one-member objects:
     /// byte strings `{"$hex": ...}`, tags `{"$tag": [n, value]}`, simple values `{"$simple": n}`,
     /// `undefined` `{"$undefined": null}`; non-finite floats `{"$float": "NaN"}`. Non-text map keys
     /// are written as their JSON text.
@@ -20,6 +21,10 @@ extension CBORValue {
                     if case .text(let name) = entry.key { return JSONMember(name, entry.value.json) }
                     return JSONMember(JSONWriter.text(of: entry.key.json), entry.value.json)
                 })
+        case .tagged(2, .bytes(let magnitude)):
+            return .number(Self.decimal(bigEndian: magnitude))
+        case .tagged(3, .bytes(let magnitude)):
+            return .number("-" + Self.decimal(bigEndian: magnitude, plusOne: true))
         case .tagged(let tag, let value):
             return .object([JSONMember("$tag", .array([.number(String(tag)), value.json]))])
         case .bool(let flag): return .bool(flag)
@@ -30,6 +35,32 @@ extension CBORValue {
             guard value.isFinite else { return .object([JSONMember("$float", .string(String(value)))]) }
             return .number(String(value))
         }
+    }
+
+    /// The decimal digits of an unsigned big-endian bignum (RFC 8949 §3.4.3), optionally plus one.
+    private static func decimal(bigEndian magnitude: [UInt8], plusOne: Bool = false) -> String {
+        var number = magnitude
+        if plusOne {
+            var index = number.count - 1
+            while index >= 0 {
+                let (sum, overflow) = number[index].addingReportingOverflow(1)
+                number[index] = sum
+                if !overflow { break }
+                index -= 1
+            }
+            if index < 0 { number.insert(1, at: 0) }
+        }
+        var digits: [UInt8] = []
+        while number.contains(where: { $0 != 0 }) {
+            var remainder = 0
+            for index in number.indices {
+                let value = remainder << 8 | Int(number[index])
+                number[index] = UInt8(value / 10)
+                remainder = value % 10
+            }
+            digits.append(UInt8(ascii: "0") + UInt8(remainder))
+        }
+        return digits.isEmpty ? "0" : String(decoding: digits.reversed(), as: UTF8.self)
     }
 
     /// Builds an item from its JSON form (the inverse of ``json`` for the protocol's data model).
