@@ -66,6 +66,9 @@ public struct CBORReader {
         case 26: argumentLength = 4
         case 27: argumentLength = 8
         case 31:
+            if majorType == .simple {
+                throw FrameDecodingError(.unexpectedBreak, at: offset, "break outside an indefinite-length item")
+            }
             guard majorType != .unsigned, majorType != .negative, majorType != .tag else {
                 throw FrameDecodingError(.malformedHead, at: offset, "a \(majorType) cannot have an indefinite length")
             }
@@ -347,7 +350,14 @@ public struct CBORReader {
             return .assembledText(try readText())
         }
         position += head.length
-        return .text(try takePayload(head, startingAt: start))
+        let key = try takePayload(head, startingAt: start)
+        // Protocol keys are ASCII; anything else must still be valid UTF-8, as the Go decoder requires.
+        if key.contains(where: { $0 >= 0x80 }),
+            String(validating: key.assumingMemoryBound(to: UInt8.self), as: UTF8.self) == nil
+        {
+            throw FrameDecodingError(.invalidUTF8, at: start, "map key is not valid UTF-8")
+        }
+        return .text(key)
     }
 
     /// Advances to the next array element.
