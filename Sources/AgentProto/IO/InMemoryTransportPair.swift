@@ -113,22 +113,30 @@ final class InMemoryConnection: Sendable {
     }
 
     /// Moves bytes from the other side to `receiver` until either side ends.
+    ///
+    /// Once the receiver is gone (closed, or the connection cut) its input ends once; the sender's
+    /// next bytes then fail to send, as a write to a closed socket does.
     private func carry(towards receiver: Int) {
         let sender = 1 - receiver
+        var hasEndedInput = false
         while true {
             signals[receiver].wait()
             while true {
                 let snapshot = state.withLock { $0 }
                 let target = snapshot.sides[receiver].endpoint
                 let source = snapshot.sides[sender].endpoint
-                if let disconnection = snapshot.disconnection {
-                    target?.receiveEnded(disconnection)
-                    source?.sendFailed(disconnection)
-                    return
-                }
-                if snapshot.sides[receiver].isClosed {
-                    target?.receiveEnded(TransportError(.closed, "this side closed the connection"))
-                    source?.sendFailed(TransportError(.writeFailed, "the peer closed the connection"))
+                let gone: TransportError? =
+                    snapshot.disconnection
+                    ?? (snapshot.sides[receiver].isClosed
+                        ? TransportError(.closed, "this side closed the connection") : nil)
+                if let gone {
+                    if !hasEndedInput {
+                        hasEndedInput = true
+                        target?.receiveEnded(gone)
+                    }
+                    guard let source, source.takeOutboundBytes() != nil else { break }
+                    source.sendFailed(
+                        snapshot.disconnection ?? TransportError(.writeFailed, "the peer closed the connection"))
                     return
                 }
                 guard let target else { break }
@@ -139,7 +147,10 @@ final class InMemoryConnection: Sendable {
                 }
                 if target.isReceivingPaused { break }
                 guard let bytes = source.takeOutboundBytes() else {
-                    if snapshot.sides[sender].isClosed { target.receiveEnded(nil); return }
+                    if snapshot.sides[sender].isClosed {
+                        target.receiveEnded(nil)
+                        hasEndedInput = true
+                    }
                     break
                 }
                 deliver(bytes, to: target)

@@ -40,9 +40,13 @@ public struct MuxStateMachine: Sendable {
     public internal(set) var exitStatus: MuxExitStatus?
 
     /// Creates a state machine with the given budgets.
-    public init(inbound: MuxWatermarks, outbound: MuxWatermarks) {
+    ///
+    /// - Parameter firstRequestID: the id the first file operation gets (1 on a new connection; other
+    ///   values let tests reach the wrap-around).
+    public init(inbound: MuxWatermarks, outbound: MuxWatermarks, firstRequestID: UInt32 = 1) {
         self.inboundWatermarks = inbound
         self.outboundWatermarks = outbound
+        self.nextRequestID = firstRequestID
     }
 
     /// Bytes queued or being written.
