@@ -29,11 +29,14 @@ let package = Package(
             exclude: ["PROTOCOL.md"],
             swiftSettings: swiftSettings
         ),
+        // glibc calls Swift cannot import (GNU extensions, variadic prctl); used by the agent only.
+        .target(name: "CAgentSystem"),
         // The remote agent: one static Linux binary speaking the mux on its stdin/stdout.
         .executableTarget(
             name: "MProxyAgent",
             dependencies: [
                 "AgentProto",
+                "CAgentSystem",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],
