@@ -58,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MProxyAgentTests",
-            dependencies: ["AgentProto"],
+            dependencies: ["AgentProto", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
     ],

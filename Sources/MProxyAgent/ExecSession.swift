@@ -63,6 +63,9 @@ final class ExecSession: Sendable {
             logger.info("start command failed", metadata: ["error": "\(error.message)"])
             for input in inputs { input.stream.close() }
             state.withLock { $0.isExitSent = true }
+            // Go sends only Exit; ending the output streams first lets a client that reads them
+            // finish cleanly, and Go clients accept EOF on any stream.
+            for stream in [1, 2] + request.extraFileDescriptors { try? mux.sendWithoutWaiting(.eof(stream: stream)) }
             try? mux.sendWithoutWaiting(.exit(code: 127, error: error.message))
             lifecycle.finish(0)
         case .success(let child):
