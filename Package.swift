@@ -14,14 +14,32 @@ let package = Package(
     products: [
         .library(name: "AgentProto", targets: ["AgentProto"]),
         .executable(name: "mproxy", targets: ["mproxy"]),
+        .executable(name: "mproxy-agent", targets: ["MProxyAgent"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The wire protocol: CBOR codec, frames, framing. Standard library only, so the static agent stays small.
         .target(
             name: "AgentProto",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            exclude: ["PROTOCOL.md"],
+            swiftSettings: swiftSettings
+        ),
+        // glibc calls Swift cannot import (GNU extensions, variadic prctl); used by the agent only.
+        .target(name: "CAgentSystem"),
+        // The remote agent: one static Linux binary speaking the mux on its stdin/stdout.
+        .executableTarget(
+            name: "MProxyAgent",
+            dependencies: [
+                "AgentProto",
+                "CAgentSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -36,6 +54,11 @@ let package = Package(
             name: "AgentProtoTests",
             dependencies: ["AgentProto"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MProxyAgentTests",
+            dependencies: ["AgentProto", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
     ],

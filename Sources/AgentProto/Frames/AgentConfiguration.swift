@@ -5,19 +5,27 @@ public struct AgentConfiguration: Hashable, Sendable {
     public var environmentKeep: [String]?
     /// Environment variables to remove (`env_remove`); written as `null` when `nil`.
     public var environmentRemove: [String]?
+    /// Extensions the client asks the agent to use (`ext`, a negotiated extension; omitted when
+    /// empty, and ignored by the Go agent as an unknown key). See PROTOCOL.md.
+    public var extensions: [String]
 
     /// Creates a configuration.
-    public init(environmentKeep: [String]? = nil, environmentRemove: [String]? = nil) {
+    public init(environmentKeep: [String]? = nil, environmentRemove: [String]? = nil, extensions: [String] = []) {
         self.environmentKeep = environmentKeep
         self.environmentRemove = environmentRemove
+        self.extensions = extensions
     }
 }
 
-// MARK: - CBOR (keys in canonical order: env_keep env_remove)
+// MARK: - CBOR (keys in canonical order: ext env_keep env_remove)
 
 extension AgentConfiguration: CBORCodable {
     public func encode<Sink: CBORSink>(to sink: inout Sink) {
-        sink.writeMapHeader(count: 2)
+        sink.writeMapHeader(count: extensions.isEmpty ? 2 : 3)
+        if !extensions.isEmpty {
+            sink.writeText("ext")
+            sink.writeTextArray(extensions)
+        }
         sink.writeText("env_keep")
         sink.writeTextArray(environmentKeep)
         sink.writeText("env_remove")
@@ -30,6 +38,7 @@ extension AgentConfiguration: CBORCodable {
         while let key = try reader.nextKey(in: &map) {
             do throws(FrameDecodingError) {
                 switch key {
+                case "ext": extensions = try reader.readTextArray() ?? []
                 case "env_keep": environmentKeep = try reader.readTextArray()
                 case "env_remove": environmentRemove = try reader.readTextArray()
                 default: try reader.skipItem()

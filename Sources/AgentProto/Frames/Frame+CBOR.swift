@@ -1,4 +1,5 @@
-// Frame keys in RFC 7049 canonical order (length first, then bytewise): c d e i l q s t x cfg fop frp sig.
+// Frame keys in RFC 7049 canonical order (length first, then bytewise): c d e i l q s t x hi cfg fop frp sig
+// (`hi` is the negotiated hello extension, PROTOCOL.md).
 
 extension Frame: CBOREncodable {
     public func encode<Sink: CBORSink>(to sink: inout Sink) {
@@ -11,6 +12,7 @@ extension Frame: CBOREncodable {
         if pathQuery != nil { count += 1 }
         if stream != 0 { count += 1 }
         if exec != nil { count += 1 }
+        if hello != nil { count += 1 }
         if configuration != nil { count += 1 }
         if fileOperation != nil { count += 1 }
         if fileOperationResponse != nil { count += 1 }
@@ -50,6 +52,10 @@ extension Frame: CBOREncodable {
             sink.writeText("x")
             sink.write(exec)
         }
+        if let hello {
+            sink.writeText("hi")
+            sink.write(hello)
+        }
         if let configuration {
             sink.writeText("cfg")
             sink.write(configuration)
@@ -85,6 +91,7 @@ extension Frame: CBORDecodable {
                 case "l": log = try reader.readOptional(LogRecord.self)
                 case "q": pathQuery = try reader.readOptional(PathQuery.self)
                 case "i": pathInfo = try reader.readOptional(PathInfo.self)
+                case "hi": hello = try reader.readOptional(AgentHello.self)
                 case "cfg": configuration = try reader.readOptional(AgentConfiguration.self)
                 case "fop": fileOperation = try reader.readOptional(FileOperationRequest.self)
                 case "frp": fileOperationResponse = try reader.readOptional(FileOperationResponse.self)

@@ -30,6 +30,8 @@ public struct Frame: Hashable, Sendable {
     public var fileOperation: FileOperationRequest?
     /// A file-operation response (`frp`).
     public var fileOperationResponse: FileOperationResponse?
+    /// The agent's hello, a negotiated extension (`hi`, only on ``FrameType/hello`` frames; see PROTOCOL.md).
+    public var hello: AgentHello?
 
     /// Creates a frame; every field not given is zero and so absent on the wire.
     public init(
@@ -45,7 +47,8 @@ public struct Frame: Hashable, Sendable {
         pathQuery: PathQuery? = nil,
         pathInfo: PathInfo? = nil,
         fileOperation: FileOperationRequest? = nil,
-        fileOperationResponse: FileOperationResponse? = nil
+        fileOperationResponse: FileOperationResponse? = nil,
+        hello: AgentHello? = nil
     ) {
         self.type = type
         self.stream = stream
@@ -60,6 +63,7 @@ public struct Frame: Hashable, Sendable {
         self.pathInfo = pathInfo
         self.fileOperation = fileOperation
         self.fileOperationResponse = fileOperationResponse
+        self.hello = hello
     }
 }
 

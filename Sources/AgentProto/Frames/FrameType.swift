@@ -30,6 +30,9 @@ public struct FrameType: RawRepresentable, Hashable, Sendable {
     public static let fileOperation = FrameType(rawValue: 11)
     /// Agent → local: a file-operation response (`frp`).
     public static let fileOperationResponse = FrameType(rawValue: 12)
+    /// Agent → local, extension: the agent's version and capabilities (`hi`), sent only to a client
+    /// that asked for it in its Config (see PROTOCOL.md). Types 100 and up are extensions.
+    public static let hello = FrameType(rawValue: 100)
 }
 
 extension FrameType: CustomStringConvertible {
@@ -48,6 +51,7 @@ extension FrameType: CustomStringConvertible {
         case .pathInfo: "path-info"
         case .fileOperation: "file-op"
         case .fileOperationResponse: "file-response"
+        case .hello: "hello"
         default: "type-\(rawValue)"
         }
     }

@@ -1,0 +1,19 @@
+// The few glibc calls Swift cannot import directly: GNU extensions hidden behind _GNU_SOURCE
+// (posix_spawn_file_actions_addchdir_np) and variadic functions (prctl).
+#ifndef C_AGENT_SYSTEM_H
+#define C_AGENT_SYSTEM_H
+
+#include <spawn.h>
+
+/// Makes the calling process a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER), so orphaned
+/// descendants are reparented to it; returns 0 or -1 with errno set.
+int mproxy_become_child_subreaper(void);
+
+/// Adds a chdir to a posix_spawn file-actions list (glibc 2.29+); returns 0 or an errno value.
+int mproxy_spawn_add_chdir(posix_spawn_file_actions_t *_Nonnull actions, const char *_Nonnull path);
+
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the start, so a concurrent spawn never
+/// inherits them; returns 0 or -1 with errno set.
+int mproxy_pipe_close_on_exec(int descriptors[_Nonnull 2]);
+
+#endif

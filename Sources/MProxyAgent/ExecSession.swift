@@ -1,0 +1,244 @@
+// Exec mode (Go `cmd/mproxy-agent` runExec, §3.4): spawn, bridge the streams, forward signals,
+// send Exit once the child is reaped and every output stream reached EOF. Unlike Go, stdin writes
+// run on their own threads (no head-of-line blocking of Signal frames), and a lost connection
+// hangs up and then kills the child's process group instead of orphaning it.
+
+import AgentProto
+import Glibc
+import Logging
+import Synchronization
+
+/// One command run for the client.
+final class ExecSession: Sendable {
+    private struct State: Sendable {
+        var processGroup: pid_t?
+        var pendingOutputs = 0
+        var exitCode: Int?
+        var isExitSent = false
+        var isInputEnded = false
+        var isTearingDown = false
+    }
+
+    /// Size of each read from the child's output (Go's bridges use 32 KiB).
+    static let chunkSize = 32 << 10
+    /// How long the process group gets between SIGHUP and SIGKILL after a connection loss.
+    static let hangUpGraceMilliseconds = 1000
+
+    private let mux: Mux
+    private let reaper: ChildReaper
+    private let lifecycle: AgentLifecycle
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(mux: Mux, reaper: ChildReaper, lifecycle: AgentLifecycle, logger: Logger) {
+        self.mux = mux
+        self.reaper = reaper
+        self.lifecycle = lifecycle
+        self.logger = logger
+    }
+
+    /// Starts the command. Runs on the mux's receiving thread, so the input streams are open before
+    /// the next frame (early stdin Data) is dispatched.
+    func start(_ request: ExecRequest, filter: EnvironmentFilter?) {
+        var environment = request.environment
+        if let filter { environment = filter.filter(environment ?? []) }
+        var inputs: [(stream: MuxStream, descriptorNumber: UInt32)] = []
+        for number in [0] + request.extraFileDescriptors {
+            if let stream = try? mux.openStream(number) { inputs.append((stream, number)) }
+        }
+        let program = request.path.isEmpty ? (request.arguments?.first ?? "") : request.path
+        let arguments = (request.arguments?.isEmpty ?? true) ? [program] : request.arguments ?? []
+        logger.debug("building command", metadata: ["path": "\(program)", "cwd": "\(request.workingDirectory)"])
+        let spawned = ProgramLookup.resolve(program, environment: environment).flatMap { resolved in
+            ChildProcess.spawn(
+                program: resolved,
+                arguments: arguments,
+                environment: environment,
+                workingDirectory: request.workingDirectory,
+                extraDescriptorNumbers: request.extraFileDescriptors
+            )
+        }
+        switch spawned {
+        case .failure(let error):
+            logger.info("start command failed", metadata: ["error": "\(error.message)"])
+            for input in inputs { input.stream.close() }
+            state.withLock { $0.isExitSent = true }
+            // Go sends only Exit; ending the output streams first lets a client that reads them
+            // finish cleanly, and Go clients accept EOF on any stream.
+            for stream in [1, 2] + request.extraFileDescriptors { try? mux.sendWithoutWaiting(.eof(stream: stream)) }
+            try? mux.sendWithoutWaiting(.exit(code: 127, error: error.message))
+            lifecycle.finish(0)
+        case .success(let child):
+            reaper.childStarted()
+            logger.debug("child started", metadata: ["pid": "\(child.pid)"])
+            run(child, inputs: inputs)
+        }
+    }
+
+    /// Delivers a Signal frame to the child's process group (any time, even after stdin EOF).
+    func signal(_ number: Int) {
+        guard let group = state.withLock({ $0.processGroup }) else { return }
+        logger.debug("forwarding signal to child", metadata: ["signal": "\(number)"])
+        if kill(-group, Int32(truncatingIfNeeded: number)) != 0, kill(group, Int32(truncatingIfNeeded: number)) != 0 {
+            logger.warning("signal child failed", metadata: ["signal": "\(number)", "error": "\(errnoText(errno))"])
+        }
+    }
+
+    /// The client's frames ended. After Exit that is the orderly end; before, the client is gone.
+    func inputEnded() {
+        let (isExitSent, group) = state.withLock { state in
+            state.isInputEnded = true
+            let tearDown = !state.isExitSent && !state.isTearingDown
+            if tearDown { state.isTearingDown = true }
+            return (state.isExitSent || !tearDown, tearDown ? state.processGroup : nil)
+        }
+        if isExitSent {
+            lifecycle.finish(0)
+            return
+        }
+        AgentThread.detach { [self] in tearDown(group) }
+    }
+
+    private func run(_ child: ChildProcess, inputs: [(stream: MuxStream, descriptorNumber: UInt32)]) {
+        state.withLock { state in
+            state.processGroup = child.pid
+            state.pendingOutputs = 2 + child.extraDescriptors.count
+        }
+        let outputs = [(child.standardOutput, UInt32(1)), (child.standardError, UInt32(2))]
+        for (descriptor, stream) in outputs {
+            AgentThread.detach { [self] in
+                pumpOutput(from: descriptor, stream: stream)
+                close(descriptor)
+            }
+        }
+        for (number, descriptor) in child.extraDescriptors {
+            // Both directions use one socket; whichever pump finishes last closes it.
+            let owner = SharedDescriptor(descriptor, users: 2)
+            AgentThread.detach { [self] in
+                pumpOutput(from: descriptor, stream: number)
+                owner.release()
+            }
+            if let input = inputs.first(where: { $0.descriptorNumber == number }) {
+                AgentThread.detach {
+                    Self.pumpInput(input.stream, to: descriptor, isSocket: true)
+                    owner.release()
+                }
+            } else {
+                owner.release()
+            }
+        }
+        if let standardInput = inputs.first(where: { $0.descriptorNumber == 0 }) {
+            AgentThread.detach { Self.pumpInput(standardInput.stream, to: child.standardInput, isSocket: false) }
+        } else {
+            close(child.standardInput)
+        }
+        reaper.onTermination(of: child.pid) { [self] status in
+            logger.debug("child exited", metadata: ["code": "\(status.exitCode)"])
+            state.withLock { $0.exitCode = status.exitCode }
+            sendExitIfDone()
+        }
+    }
+
+    private func pumpOutput(from descriptor: CInt, stream: UInt32) {
+        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        reading: while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.chunkSize) }
+            if count > 0 {
+                do {
+                    try mux.sendBlocking(.data(stream: stream, Array(buffer[0..<count])))
+                } catch {
+                    break reading
+                }
+            } else if count == 0 || errno != EINTR {
+                break reading
+            }
+        }
+        try? mux.sendBlocking(.eof(stream: stream))
+        state.withLock { $0.pendingOutputs -= 1 }
+        sendExitIfDone()
+    }
+
+    /// Writes what the client sends on `stream` to `descriptor`; at EOF closes it (a socket is only
+    /// shut down for writing, so the child can still answer on it).
+    private static func pumpInput(_ stream: MuxStream, to descriptor: CInt, isSocket: Bool) {
+        while let chunk = try? stream.readBlocking() {
+            if !writeAll(chunk, to: descriptor) {
+                // The child closed its end: drop the rest of what the client sends.
+                stream.close()
+                break
+            }
+        }
+        if isSocket {
+            shutdown(descriptor, Int32(SHUT_WR))
+        } else {
+            close(descriptor)
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: CInt) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written >= 0 {
+                    offset += written
+                } else if errno != EINTR {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    private func sendExitIfDone() {
+        let (code, isInputEnded) = state.withLock { state -> (Int?, Bool) in
+            guard let code = state.exitCode, state.pendingOutputs == 0, !state.isExitSent else { return (nil, false) }
+            state.isExitSent = true
+            return (code, state.isInputEnded)
+        }
+        guard let code else { return }
+        do {
+            try mux.sendWithoutWaiting(.exit(code: code))
+        } catch {
+            logger.warning("send exit failed", metadata: ["error": "\(error)"])
+        }
+        // Go waits for the client to close its side after Exit; if it already did, end now.
+        if isInputEnded { lifecycle.finish(0) }
+    }
+
+    /// The connection is gone before Exit: SIGHUP to the child's process group, SIGKILL after the
+    /// grace period if anything in it is still alive, then exit.
+    private func tearDown(_ group: pid_t?) {
+        if let group {
+            logger.warning("connection lost; hanging up the command", metadata: ["pgid": "\(group)"])
+            kill(-group, SIGHUP)
+            kill(-group, SIGCONT)
+            var waited = 0
+            while waited < Self.hangUpGraceMilliseconds, kill(-group, 0) == 0 {
+                usleep(10_000)
+                waited += 10
+            }
+            kill(-group, SIGKILL)
+        }
+        lifecycle.finish(1)
+    }
+}
+
+/// A descriptor shared by several threads, closed when the last one releases it.
+final class SharedDescriptor: Sendable {
+    private let descriptor: CInt
+    private let users: Mutex<Int>
+
+    init(_ descriptor: CInt, users: Int) {
+        self.descriptor = descriptor
+        self.users = Mutex(users)
+    }
+
+    func release() {
+        let isLast = users.withLock { users in
+            users -= 1
+            return users == 0
+        }
+        if isLast { close(descriptor) }
+    }
+}

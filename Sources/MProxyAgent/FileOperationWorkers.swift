@@ -1,0 +1,89 @@
+// File operations run on a small pool of threads, not on the mux's receiving thread, so a slow
+// operation never delays exec traffic (Go runs them inline in its read loop). Replies may leave out
+// of order; the client matches them by id.
+
+import AgentProto
+import Glibc
+import Synchronization
+
+/// A fixed pool of threads answering file-operation requests with one ``FileOperationServer``.
+final class FileOperationWorkers: Sendable {
+    private struct Job: Sendable {
+        var request: FileOperationRequest
+        var reply: FileOperationReply
+    }
+
+    private struct Queue: Sendable {
+        var jobs: [Job] = []
+        var head = 0
+        var isStarted = false
+    }
+
+    /// The server every worker shares.
+    let server = FileOperationServer()
+    private let queue = Mutex(Queue())
+    private let available = Semaphore()
+    private let workerCount: Int
+
+    init(workerCount: Int = 4) {
+        self.workerCount = workerCount
+    }
+
+    /// Queues a request; a worker answers it through `reply`.
+    func submit(_ request: FileOperationRequest, reply: FileOperationReply) {
+        let startWorkers = queue.withLock { queue in
+            queue.jobs.append(Job(request: request, reply: reply))
+            defer { queue.isStarted = true }
+            return !queue.isStarted
+        }
+        if startWorkers {
+            // Threads are made on first use: exec-only sessions never pay for them.
+            for _ in 0..<workerCount { AgentThread.detach { [self] in work() } }
+        }
+        available.post()
+    }
+
+    private func work() {
+        while true {
+            available.wait()
+            let job = queue.withLock { queue -> Job? in
+                guard queue.head < queue.jobs.count else { return nil }
+                let job = queue.jobs[queue.head]
+                queue.head += 1
+                if queue.head == queue.jobs.count {
+                    queue.jobs.removeAll(keepingCapacity: true)
+                    queue.head = 0
+                }
+                return job
+            }
+            guard let job else { continue }
+            // A reply that cannot be sent means the connection is gone; the agent is ending anyway.
+            try? job.reply.send(server.handle(job.request))
+        }
+    }
+}
+
+/// A counting semaphore for threads (POSIX `sem_t`).
+///
+/// `@unchecked Sendable`: `sem_t` is designed for use from many threads; the pointer never changes.
+final class Semaphore: @unchecked Sendable {
+    private let semaphore: UnsafeMutablePointer<sem_t>
+
+    init() {
+        semaphore = .allocate(capacity: 1)
+        sem_init(semaphore, 0, 0)
+    }
+
+    deinit {
+        sem_destroy(semaphore)
+        semaphore.deallocate()
+    }
+
+    /// Adds one permit, waking a waiter.
+    func post() { sem_post(semaphore) }
+
+    /// Takes one permit, blocking until there is one.
+    func wait() {
+        while sem_wait(semaphore) != 0 && errno == EINTR {}
+    }
+}
