@@ -23,6 +23,14 @@ struct RecordingFile: Sendable {
                 .openFailed, "cannot create the recording; check that its directory exists and is writable",
                 path: path, systemErrorNumber: errno)
         }
+        // O_CREAT's mode applies only to a new file: an existing one keeps its mode unless changed.
+        guard fchmod(descriptor, 0o600) == 0 else {
+            let error = errno
+            _ = systemClose(descriptor)
+            throw RecordingError(
+                .openFailed, "cannot make the recording private (mode 0600); check who owns the file",
+                path: path, systemErrorNumber: error)
+        }
         return RecordingFile(descriptor: descriptor, path: path)
     }
 

@@ -1,6 +1,7 @@
 /// Checks that a recording's records make a whole session, one record at a time: a header first,
-/// commands numbered from 0 in order, every frame and end belonging to a running command and not
-/// earlier than its start, every command ended, and a footer last with the right command count.
+/// commands numbered in increasing order (both recorders count from 0), every frame and end
+/// belonging to a running command and not earlier than its start, every command ended, and a
+/// footer last with the right command count.
 ///
 /// Time order is checked per command rather than across the file: the Go recorder takes a send
 /// frame's timestamp before it takes the lock, so concurrent commands can interleave slightly out
@@ -16,6 +17,7 @@ public struct RecordingVerifier: Sendable {
     private var sessionStart: Int64 = 0
     private var footerOffset: Int?
     private var startedCount: UInt32 = 0
+    private var lastSequence: UInt32?
     private var lastStartTime: Int64 = .min
     /// Running commands: sequence number → the latest time seen for it.
     private var running: [UInt32: Int64] = [:]
@@ -52,9 +54,10 @@ public struct RecordingVerifier: Sendable {
             sessionStart = header.startTime
         case .commandStart:
             guard let start = record.commandStart else { throw problem("a CommandStart record without its payload") }
-            guard start.sequence == startedCount else {
-                throw problem("command \(start.sequence) starts where command \(startedCount) should (sequence numbers go 0, 1, 2, ...)")
+            if let previous = lastSequence, start.sequence <= previous {
+                throw problem("command \(start.sequence) starts after command \(previous): sequence numbers must increase")
             }
+            lastSequence = start.sequence
             guard start.startTime >= sessionStart, start.startTime >= lastStartTime else {
                 throw problem("command \(start.sequence) starts earlier than the session or the command before it")
             }
