@@ -38,6 +38,12 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `mproxy` binary; depending on it makes `swift test` build it first.
+        .testTarget(
+            name: "MProxyCLITests",
+            dependencies: ["AgentProto", "mproxy"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
