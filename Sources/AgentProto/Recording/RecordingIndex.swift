@@ -73,61 +73,40 @@ public struct RecordingIndex: Sendable {
     public static func build(
         path: String, seekInterval: Int64 = 1_000_000_000, recordInterval: Int = 4096, chunkSize: Int = 1 << 20
     ) throws(RecordingError) -> RecordingIndex {
-        var index = RecordingIndex(path: path)
+        var builder = RecordingIndexBuilder(
+            index: RecordingIndex(path: path), seekInterval: seekInterval, recordInterval: recordInterval)
         let file = try RecordingFile.openForReading(path)
         defer { try? file.close() }
-        var decoder = CBORStreamDecoder<RecordSummary>()
-        var chunk = [UInt8](repeating: 0, count: max(chunkSize, 4096))
-        var lastPoint: RecordingSeekPoint?
+        var buffer = RecordingIndexBuffer(capacity: max(chunkSize, 4096))
         while true {
-            let start = decoder.consumedByteCount
-            let summary: RecordSummary?
-            do {
-                summary = try decoder.next()
-            } catch {
-                index.endOffset = start
-                index.tail = .corrupt(
+            let stop = buffer.decodeComplete { summary, offset in builder.add(summary, at: offset) }
+            if case .corrupt(let error) = stop {
+                builder.index.endOffset = buffer.nextOffset
+                builder.index.tail = .corrupt(
                     RecordingError(
                         .corrupt, "the recording holds bytes that are not a record; the records before them are intact",
                         path: path, byteOffset: error.byteOffset, cause: error))
-                return index
+                return builder.index
             }
-            if let summary {
-                let end = decoder.consumedByteCount
-                if lastPoint == nil
-                    || (index.recordCount - lastPoint!.recordNumber >= recordInterval
-                        || summary.timestamp - lastPoint!.timestamp >= seekInterval)
-                        && summary.timestamp >= lastPoint!.timestamp
-                {
-                    let point = RecordingSeekPoint(
-                        timestamp: summary.timestamp, offset: start, recordNumber: index.recordCount)
-                    index.seekPoints.append(point)
-                    lastPoint = point
-                }
-                index.add(summary, at: start)
-                index.endOffset = end
-                continue
-            }
-            let count = try file.read(into: &chunk)
-            guard count > 0 else { break }
-            chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            guard try buffer.readMore(from: file) else { break }
         }
-        if decoder.bufferedByteCount > 0 {
-            index.tail = .truncated(
+        builder.index.endOffset = buffer.nextOffset
+        if buffer.pendingByteCount > 0 {
+            builder.index.tail = .truncated(
                 RecordingError(
                     .truncated,
-                    "the recording ends inside a record (\(decoder.bufferedByteCount) bytes of it): it was cut short",
-                    path: path, byteOffset: index.endOffset))
-        } else if index.footer != nil {
-            index.tail = .footer
+                    "the recording ends inside a record (\(buffer.pendingByteCount) bytes of it): it was cut short",
+                    path: path, byteOffset: buffer.nextOffset))
+        } else if builder.index.footer != nil {
+            builder.index.tail = .footer
         } else {
-            index.tail = .noFooter(endOffset: index.endOffset)
+            builder.index.tail = .noFooter(endOffset: buffer.nextOffset)
         }
-        return index
+        return builder.index
     }
 
     /// Takes one record into the summaries.
-    private mutating func add(_ summary: RecordSummary, at offset: Int) {
+    mutating func add(_ summary: RecordSummary, at offset: Int) {
         recordCount += 1
         if summary.type == .sessionHeader || summary.type == .sessionFooter
             || summary.type == .commandStart || summary.type == .commandEnd || summary.type == .frame
