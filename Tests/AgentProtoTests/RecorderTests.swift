@@ -9,7 +9,8 @@ struct RecorderTests {
     static let header = SessionHeader(
         version: "0.1.0", localUser: "alice", localPID: 4242, backendType: "ssh", backendAddress: "build-host:22",
         agentPath: "~/.cache/mproxy/agent/mproxy-agent")
-    static let echo = ExecRequest(path: "/bin/echo", arguments: ["echo", "hello"], environment: ["LANG=C"], workingDirectory: "/tmp")
+    static let echo = ExecRequest(
+        path: "/bin/echo", arguments: ["echo", "hello"], environment: ["LANG=C"], workingDirectory: "/tmp")
 
     @Test("the Go round trip: header, start 0, send, receive, end 0, start 1, end 1, footer with count 2")
     func goRoundTrip() throws {
@@ -24,7 +25,10 @@ struct RecorderTests {
         try recorder.close()
 
         let records = try RecordingTestSupport.readAll(path).map(\.record)
-        #expect(records.map(\.type) == [.sessionHeader, .commandStart, .frame, .frame, .commandEnd, .commandStart, .commandEnd, .sessionFooter])
+        #expect(
+            records.map(\.type) == [
+                .sessionHeader, .commandStart, .frame, .frame, .commandEnd, .commandStart, .commandEnd, .sessionFooter,
+            ])
         #expect(records[0].header?.localUser == "alice")
         #expect(records[0].header?.startTime == 1_747_742_400_000_000_000)
         #expect(records[1].commandStart?.sequence == 0)
@@ -158,7 +162,8 @@ struct RecorderTests {
         let failures = LockedCounter()
         DispatchQueue.concurrentPerform(iterations: commandCount) { worker in
             do {
-                let command = try recorder.startCommand(ExecRequest(path: "/bin/worker", arguments: ["worker", "\(worker)"]))
+                let command = try recorder.startCommand(
+                    ExecRequest(path: "/bin/worker", arguments: ["worker", "\(worker)"]))
                 for index in 0..<framesPerCommand {
                     let direction: FrameDirection = index.isMultiple(of: 2) ? .send : .receive
                     try command.observe(.data(stream: 1, Array("\(worker):\(index)".utf8)), direction: direction)
@@ -180,7 +185,9 @@ struct RecorderTests {
         var payloads: [UInt32: [String]] = [:]
         for record in entries.map(\.record) {
             if let start = record.commandStart { argumentBySequence[start.sequence] = start.exec.arguments?.last }
-            if let frame = record.frame { payloads[frame.sequence, default: []].append(String(decoding: frame.frame.data, as: UTF8.self)) }
+            if let frame = record.frame {
+                payloads[frame.sequence, default: []].append(String(decoding: frame.frame.data, as: UTF8.self))
+            }
         }
         #expect(Set(argumentBySequence.keys) == Set((0..<UInt32(commandCount))))
         for (sequence, worker) in argumentBySequence {

@@ -137,7 +137,8 @@ struct RecordingReaderTests {
         let step: Int64 = 10_000_000  // 10 ms per clock reading: 1000 frames span about 10 s
         let start: Int64 = 1_700_000_000_000_000_000
         let recorder = try Recorder(
-            path: path, header: SessionHeader(version: "0.1.0"), clock: RecordingTestSupport.steppingClock(start: start, step: step))
+            path: path, header: SessionHeader(version: "0.1.0"),
+            clock: RecordingTestSupport.steppingClock(start: start, step: step))
         let command = try recorder.startCommand(ExecRequest(path: "/bin/yes", arguments: ["yes"]))
         for index in 0..<1000 {
             try command.observe(.data(stream: 1, Array("line \(index)\n".utf8)), direction: .receive)
@@ -211,11 +212,14 @@ struct RecordingProblemCase: CustomTestStringConvertible, Sendable {
         .init(name: "frame after its end", records: [header, start(0), end(0), frame(0)], expectedOffset: 3),
         .init(name: "sequence goes back", records: [header, start(1), start(0)], expectedOffset: 2),
         .init(name: "frame timed before its start", records: [header, start(0), frame(0, at: 150)], expectedOffset: 2),
-        .init(name: "end before last frame", records: [header, start(0), frame(0, at: 450), end(0, at: 400)], expectedOffset: 3),
+        .init(
+            name: "end before last frame", records: [header, start(0), frame(0, at: 450), end(0, at: 400)],
+            expectedOffset: 3),
         .init(name: "footer count wrong", records: [header, start(0), end(0), footer(2)], expectedOffset: 3),
         .init(name: "footer with a running command", records: [header, start(0), footer(1)], expectedOffset: 2),
         .init(name: "record after footer", records: [header, footer(0), start(0)], expectedOffset: 2),
         .init(name: "no footer", records: [header, start(0), end(0)], expectedOffset: 3),
-        .init(name: "unknown record type", records: [header, Record(type: RecordType(rawValue: 9))], expectedOffset: 1),
+        .init(
+            name: "unknown record type", records: [header, Record(type: RecordType(rawValue: 9))], expectedOffset: 1),
     ]
 }

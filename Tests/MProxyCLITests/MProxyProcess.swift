@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the `mproxy` binary this test bundle was built with.
@@ -42,7 +42,8 @@ enum MProxyProcess {
         process.waitUntilExit()
         while !errorData.isSet { usleep(1000) }
         return Result(
-            status: process.terminationStatus, standardOutput: [UInt8](outputData), standardError: [UInt8](errorData.value))
+            status: process.terminationStatus, standardOutput: [UInt8](outputData),
+            standardError: [UInt8](errorData.value))
     }
 
     /// Runs `mproxy` and records when each chunk of its standard output arrived (monotonic seconds).

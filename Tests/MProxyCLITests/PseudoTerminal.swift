@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `mproxy` running on a pseudo-terminal the test opened: the test types keys into the master
@@ -15,7 +15,8 @@ final class PseudoTerminalSession {
     init(_ arguments: [String]) throws {
         let library = PseudoTerminalFunctions()
         master = library.open(O_RDWR | O_NOCTTY)
-        guard master >= 0, library.grant(master) == 0, library.unlock(master) == 0, let name = library.name(master) else {
+        guard master >= 0, library.grant(master) == 0, library.unlock(master) == 0, let name = library.name(master)
+        else {
             throw POSIXError(.ENOTTY)
         }
         slave = open(String(cString: name), O_RDWR | O_NOCTTY)

@@ -13,7 +13,8 @@ final class RecordingBuilder: @unchecked Sendable {
     private var commands: [UInt32: CommandRecording] = [:]
 
     init(name: String = "session.cbor") throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mproxy-cli-tests-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mproxy-cli-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent(name).path
         recorder = try Recorder(

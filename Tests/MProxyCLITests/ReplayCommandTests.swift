@@ -14,7 +14,9 @@ struct ReplayCommandTests {
         let first = try builder.at(0).start(["cat", "file with spaces.txt"])
         try builder.at(0.1).input(first, "typed input\n")
         for index in 0..<40 {
-            let bytes = (0..<Int.random(in: 1...32768, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let bytes = (0..<Int.random(in: 1...32768, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             let stream: UInt32 = index % 3 == 2 ? 2 : 1
             try builder.at(0.2 + Double(index) * 0.01).output(first, stream: stream, bytes)
             if stream == 1 { stdout += bytes } else { stderr += bytes }
@@ -141,10 +143,18 @@ struct ReplayCommandTests {
         #expect(result.status == 0)
         let lines = result.outputText.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.contains("user tester (pid 99), backend local") && $0.contains("0.1.0-test") })
-        #expect(lines.contains { $0.hasPrefix("started:   2025-05-20T12:00:00.000Z, ended 2025-05-20T12:00:12.000Z (12.000s)") })
-        let rows = lines.drop { !$0.hasPrefix("SEQ") }.dropFirst().map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(
+            lines.contains {
+                $0.hasPrefix("started:   2025-05-20T12:00:00.000Z, ended 2025-05-20T12:00:12.000Z (12.000s)")
+            })
+        let rows = lines.drop { !$0.hasPrefix("SEQ") }.dropFirst().map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
         #expect(rows.count == 2)
-        #expect(rows[0].prefix(7) == ["0", "2025-05-20T12:00:00.000Z", "1.000s", "0", "12", String(stdout.count - 5 + stderr.count), "/work"])
+        #expect(
+            rows[0].prefix(7) == [
+                "0", "2025-05-20T12:00:00.000Z", "1.000s", "0", "12", String(stdout.count - 5 + stderr.count), "/work",
+            ])
         #expect(lines.contains { $0.hasSuffix("/work  cat 'file with spaces.txt'") })
         #expect(lines.last?.hasSuffix("/tmp   sh -c 'echo done; exit 3'") == true)
         #expect(rows[1].prefix(7) == ["1", "2025-05-20T12:00:10.000Z", "1.000s", "3", "0", "5", "/tmp"])
@@ -207,7 +217,8 @@ struct ReplayCommandTests {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
             let hex = object["hex"] as? String, let bytes = Hex.decode(hex)
         else { throw CocoaError(.fileReadCorruptFile) }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("go-recording-\(UUID().uuidString).cbor")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "go-recording-\(UUID().uuidString).cbor")
         try Data(bytes).write(to: path)
         return path.path
     }

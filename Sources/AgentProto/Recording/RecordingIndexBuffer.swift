@@ -42,7 +42,7 @@ struct RecordingIndexBuffer {
                     let summary = try RecordSummary(from: &reader)
                     body(summary, storageOffset + position)
                     position += reader.position
-                } catch where error.code == .truncated && filled - position < limits.maximumItemSize {
+                } catch  where error.code == .truncated && filled - position < limits.maximumItemSize {
                     return .needMoreBytes
                 } catch {
                     return .corrupt(error)

@@ -24,7 +24,8 @@ struct RecordingIndexBuilder {
             due = true
         }
         if due {
-            let point = RecordingSeekPoint(timestamp: summary.timestamp, offset: offset, recordNumber: index.recordCount)
+            let point = RecordingSeekPoint(
+                timestamp: summary.timestamp, offset: offset, recordNumber: index.recordCount)
             index.seekPoints.append(point)
             lastPoint = point
         }

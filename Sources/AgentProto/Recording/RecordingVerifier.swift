@@ -55,7 +55,8 @@ public struct RecordingVerifier: Sendable {
         case .commandStart:
             guard let start = record.commandStart else { throw problem("a CommandStart record without its payload") }
             if let previous = lastSequence, start.sequence <= previous {
-                throw problem("command \(start.sequence) starts after command \(previous): sequence numbers must increase")
+                throw problem(
+                    "command \(start.sequence) starts after command \(previous): sequence numbers must increase")
             }
             lastSequence = start.sequence
             guard start.startTime >= sessionStart, start.startTime >= lastStartTime else {
@@ -69,7 +70,9 @@ public struct RecordingVerifier: Sendable {
             guard let frame = record.frame else { throw problem("a frame record without its frame") }
             try checkInCommand(frame.sequence, at: frame.timestamp, what: "a frame", problem)
             guard frame.direction == .send || frame.direction == .receive else {
-                throw problem("a frame of command \(frame.sequence) has direction \(frame.direction.rawValue), not 1 (send) or 2 (receive)")
+                throw problem(
+                    "a frame of command \(frame.sequence) has direction \(frame.direction.rawValue), not 1 (send) or 2 (receive)"
+                )
             }
             running[frame.sequence] = max(running[frame.sequence] ?? .min, frame.timestamp)
         case .commandEnd:

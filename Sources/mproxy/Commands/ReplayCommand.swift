@@ -2,9 +2,9 @@ import AgentProto
 import ArgumentParser
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// `mproxy replay FILE`: plays a recording back with its timing, or lists, exports or verifies it.
@@ -48,7 +48,8 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the command with this sequence number.", valueName: "N"))
     var command: UInt32?
 
-    @Option(help: ArgumentHelp("Only commands whose command line matches this regular expression.", valueName: "PATTERN"))
+    @Option(
+        help: ArgumentHelp("Only commands whose command line matches this regular expression.", valueName: "PATTERN"))
     var grep: String?
 
     @Flag(help: "Also show what was sent to the commands' standard input (on standard output).")
@@ -110,7 +111,8 @@ struct ReplayCommand: ParsableCommand {
             }
         } catch let error as RecordingError where error.code == .truncated {
             StandardIO.writeStandardError(
-                "mproxy replay: the recording was cut short at byte offset \(error.byteOffset ?? 0): it ends inside a record")
+                "mproxy replay: the recording was cut short at byte offset \(error.byteOffset ?? 0): it ends inside a record"
+            )
         } catch let error as RecordingError {
             StandardIO.writeStandardError("mproxy replay: \(error)")
             throw ExitCode(1)

@@ -1,9 +1,9 @@
 import AgentProto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Plays recorded output with its original timing: stream 1 to standard output, 2 to standard

@@ -32,7 +32,8 @@ struct ReplaySelection {
             chosen = chosen.filter { $0.sequence == command }
             guard !chosen.isEmpty else {
                 throw ValidationError(
-                    "the recording has no command \(command); `mproxy replay --list \(ShellQuoting.quote(index.path))` lists them")
+                    "the recording has no command \(command); `mproxy replay --list \(ShellQuoting.quote(index.path))` lists them"
+                )
             }
         }
         if let grep {

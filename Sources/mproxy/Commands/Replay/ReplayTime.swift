@@ -105,7 +105,8 @@ enum ReplayTime: ExpressibleByArgument, Equatable {
             let zone = String(decoding: bytes[position...], as: UTF8.self)
             if zone == "Z" {
                 zoneOffset = 0
-            } else if let sign = zone.first, sign == "+" || sign == "-", zone.count == 6, let hours = Int(zone.dropFirst().prefix(2)),
+            } else if let sign = zone.first, sign == "+" || sign == "-", zone.count == 6,
+                let hours = Int(zone.dropFirst().prefix(2)),
                 let minutes = Int(zone.suffix(2))
             {
                 zoneOffset = (sign == "+" ? 1 : -1) * (hours * 3600 + minutes * 60)

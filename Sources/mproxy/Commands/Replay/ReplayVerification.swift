@@ -12,6 +12,7 @@ enum ReplayVerification {
             if entry.record.type == .commandStart { commands += 1 }
         }
         try verifier.finish(endOffset: reader.offset)
-        return "\(path): ok: \(verifier.recordCount) records, \(commands) commands, \(reader.offset) bytes, footer present"
+        return
+            "\(path): ok: \(verifier.recordCount) records, \(commands) commands, \(reader.offset) bytes, footer present"
     }
 }
