@@ -68,6 +68,11 @@ final class PseudoTerminalSession {
         return true
     }
 
+    /// Sends the program SIGTERM.
+    func terminate() {
+        process.terminate()
+    }
+
     /// Waits for the program to end and returns its exit status.
     func waitForExit() -> Int32 {
         while process.isRunning { readSome(timeoutMilliseconds: 50) }

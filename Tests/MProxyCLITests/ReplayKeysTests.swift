@@ -24,6 +24,23 @@ struct ReplayKeysTests {
         #expect(session.isInLineMode)
     }
 
+    @Test("a termination signal restores the terminal too")
+    func signalRestoresTerminal() throws {
+        let builder = try RecordingBuilder()
+        let command = try builder.at(0).start(["long"])
+        try builder.at(0).output(command, "first\n")
+        try builder.at(600).output(command, "never\n")
+        try builder.at(601).end(command)
+        try builder.close()
+
+        let session = try PseudoTerminalSession(["replay", builder.path])
+        #expect(session.waitFor("first"))
+        #expect(!session.isInLineMode)
+        session.terminate()
+        #expect(session.waitForExit() != 0)
+        #expect(session.isInLineMode)
+    }
+
     @Test("space pauses, . plays one frame while paused, space resumes")
     func pauseAndStep() throws {
         let builder = try RecordingBuilder()
