@@ -4,8 +4,8 @@ writes them (header, commands with stdout Data frames at a steady rate, ends, fo
 
 Defaults give a 1-hour session of 60 one-minute commands, 1.2 million frames, about 505 MB:
 
-    python3 Recordings/make-synthetic-recording.py /tmp/hour.cbor
-    python3 Recordings/make-synthetic-recording.py --frames 16384 --frame-size 32768 /tmp/bulk.cbor
+    python3 Recordings/make-synthetic-recording.py hour.cbor
+    python3 Recordings/make-synthetic-recording.py --frames 16384 --frame-size 32768 bulk.cbor
 
 Standard library only. The output verifies with `mproxy replay --verify`.
 """
