@@ -61,6 +61,12 @@ let package = Package(
             dependencies: ["AgentProto", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `mproxy` binary; depending on it makes `swift test` build it first.
+        .testTarget(
+            name: "MProxyCLITests",
+            dependencies: ["AgentProto", "mproxy"],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,7 +7,8 @@ struct MProxyCommand: AsyncParsableCommand {
         commandName: "mproxy",
         abstract: "Run programs and work with files on remote machines as if they were local.",
         subcommands: [
-            FramesCommand.self
+            FramesCommand.self,
+            ReplayCommand.self,
         ]
     )
 }
