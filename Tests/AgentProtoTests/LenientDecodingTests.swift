@@ -50,10 +50,10 @@ struct LenientDecodingTests {
 
     @Test("unknown frame types decode and keep their fields")
     func unknownFrameType() throws {
-        let frame = try Frame(cborBytes: [0xa2, 0x61, 0x74, 0x18, 0x64, 0x61, 0x73, 0x05])
-        #expect(frame.type == FrameType(rawValue: 100))
+        let frame = try Frame(cborBytes: [0xa2, 0x61, 0x74, 0x18, 0xc8, 0x61, 0x73, 0x05])
+        #expect(frame.type == FrameType(rawValue: 200))
         #expect(frame.stream == 5)
-        #expect(frame.type.description == "type-100")
+        #expect(frame.type.description == "type-200")
     }
 
     @Test("null for lists, nested messages and scalars")
