@@ -24,8 +24,8 @@ enum MProxyProcess {
         var errorText: String { String(decoding: standardError, as: UTF8.self) }
     }
 
-    /// Runs `mproxy` with `arguments` to completion, standard input empty.
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `mproxy` with `arguments` to completion, with `input` on standard input (empty by default).
+    static func run(_ arguments: [String], input: [UInt8]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -33,8 +33,16 @@ enum MProxyProcess {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
         try process.run()
+        if let input {
+            let writer = Thread {
+                inputPipe.fileHandleForWriting.write(Data(input))
+                try? inputPipe.fileHandleForWriting.close()
+            }
+            writer.start()
+        }
         let errorData = ConcurrentData()
         let errorReader = Thread { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
         errorReader.start()
