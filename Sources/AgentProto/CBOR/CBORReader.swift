@@ -198,10 +198,38 @@ public struct CBORReader {
             return text
         }
         let payload = try takePayload(head, startingAt: start)
-        guard let text = String(validating: payload.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+        return try Self.string(validating: payload, at: start)
+    }
+
+    /// Makes a String from UTF-8 bytes, rejecting invalid ones. ASCII, the common case on this
+    /// protocol, is checked eight bytes at a time and copied without a second validation pass.
+    private static func string(validating utf8: UnsafeRawBufferPointer, at start: Int) throws(FrameDecodingError)
+        -> String
+    {
+        if isASCII(utf8) {
+            return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: utf8)
+                return utf8.count
+            }
+        }
+        guard let text = String(validating: utf8.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
             throw FrameDecodingError(.invalidUTF8, at: start, "text string is not valid UTF-8")
         }
         return text
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Reads a byte string, or an empty array for `null`. The payload is copied once.

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Micro benchmarks for the codec, run with: swift package --package-path Benchmarks benchmark
+let package = Package(
+    name: "Benchmarks",
+    dependencies: [
+        .package(name: "mproxy", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.30.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CodecBenchmarks",
+            dependencies: [
+                .product(name: "AgentProto", package: "mproxy"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/CodecBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
