@@ -4,9 +4,11 @@ import Synchronization
 /// per command a CommandStart, every frame with its direction and Unix-nanosecond timestamp, and a
 /// CommandEnd; a SessionFooter when it is closed.
 ///
-/// The file is created with mode 0600 (it holds environments and output). Records go through a
-/// bounded buffer that is written out when full and at every command's end, so a crash loses at
-/// most the tail of the commands still running, and a reader can follow the file while it grows.
+/// The file is created with mode 0600 (it holds environments and output). Frames are queued for a
+/// writer thread that encodes and writes them, so recording costs the mux little; the queue is
+/// bounded (callers wait when it is full) and drained at every command's start and end, so a crash
+/// loses at most the tail of the commands still running, and a reader can follow the file while it
+/// grows.
 /// A write error is thrown to the caller and kept: every later call throws it too, so no frame is
 /// ever skipped silently.
 ///
@@ -27,24 +29,32 @@ public final class Recorder: Sendable {
     /// - Parameters:
     ///   - path: where to write.
     ///   - header: the session's metadata; a zero `startTime` is set to the clock's current time.
-    ///   - bufferCapacity: the most bytes held before they are written (64 KiB by default).
+    ///   - bufferCapacity: the most encoded bytes queued for the writer thread before a caller
+    ///     waits (1 MiB by default).
     ///   - clock: Unix nanoseconds for timestamps; tests pass a fixed one.
     /// - Throws: ``RecordingError`` with `openFailed` or `writeFailed`.
     public init(
         path: String,
         header: SessionHeader,
-        bufferCapacity: Int = 64 << 10,
+        bufferCapacity: Int = 1 << 20,
         clock: @escaping @Sendable () -> Int64 = UnixTime.nanoseconds
     ) throws(RecordingError) {
         let file = try RecordingFile.create(path)
-        var state = RecorderState(file: file, bufferCapacity: bufferCapacity)
+        let writer: RecordingWriter
+        do {
+            writer = try RecordingWriter(file: file, capacity: bufferCapacity)
+        } catch {
+            try? file.close()
+            throw error
+        }
+        var state = RecorderState(writer: writer)
         var header = header
         if header.startTime == 0 { header.startTime = clock() }
         do throws(RecordingError) {
             try state.append(.header(header))
             try state.flush()
         } catch {
-            try? file.close()
+            try? writer.close()
             throw error
         }
         self.path = path
@@ -55,10 +65,9 @@ public final class Recorder: Sendable {
     deinit {
         // Dropped without close(): keep what was recorded, but write no footer, as after a crash.
         state.withLock { state in
-            guard let file = state.file else { return }
-            try? state.flush()
-            try? file.close()
-            state.file = nil
+            guard let writer = state.writer else { return }
+            try? writer.close()
+            state.writer = nil
         }
     }
 
@@ -69,9 +78,11 @@ public final class Recorder: Sendable {
     ///   when the command ends.
     public func startCommand(_ exec: ExecRequest) throws(RecordingError) -> CommandRecording {
         let sequence = try state.withLock { (state) throws(RecordingError) -> UInt32 in
-            _ = try state.usableFile()
             let sequence = state.nextSequence
             try state.append(.commandStart(CommandStart(sequence: sequence, startTime: clock(), exec: exec)))
+            // Starting a command waits for the disk, so a broken recording is reported before the
+            // command runs rather than at its first frame.
+            try state.flush()
             state.nextSequence &+= 1
             state.commandCount &+= 1
             state.openCommands.insert(sequence)
@@ -92,7 +103,7 @@ public final class Recorder: Sendable {
     /// Writes command `sequence`'s CommandEnd and everything buffered.
     func finishCommand(_ sequence: UInt32, exitCode: Int) throws(RecordingError) {
         try state.withLock { (state) throws(RecordingError) in
-            _ = try state.usableFile()
+            _ = try state.usableWriter()
             guard state.openCommands.remove(sequence) != nil else {
                 throw RecordingError(
                     .commandFinished, "command \(sequence) was already finished; finish each command once",
@@ -115,8 +126,8 @@ public final class Recorder: Sendable {
     /// - Throws: the recorder's sticky failure (the file is closed all the same), or a write error.
     public func close() throws(RecordingError) {
         try state.withLock { (state) throws(RecordingError) in
-            guard let file = state.file else { return }
-            defer { state.file = nil }
+            guard let writer = state.writer else { return }
+            defer { state.writer = nil }
             do throws(RecordingError) {
                 let now = clock()
                 for sequence in state.openCommands.sorted() {
@@ -126,10 +137,10 @@ public final class Recorder: Sendable {
                 try state.append(.footer(SessionFooter(endTime: now, commandCount: state.commandCount)))
                 try state.flush()
             } catch {
-                try? file.close()
+                try? writer.close()
                 throw error
             }
-            try file.close()
+            try writer.close()
         }
     }
 }

@@ -1,13 +1,8 @@
-/// What a ``Recorder`` keeps between calls: the open file, the bounded write buffer, the sequence
-/// counter and the first failure, which every later call reports again.
+/// What a ``Recorder`` keeps between calls: the writer, the sequence counter, the open commands and
+/// the first failure, which every later call reports again.
 struct RecorderState: ~Copyable {
-    /// The file, or `nil` once the recorder is closed.
-    var file: RecordingFile?
-    /// Encoded records not yet written; never grows past `bufferCapacity` except for one record
-    /// larger than that, which is written straight through.
-    var buffer: [UInt8] = []
-    /// The buffer's bound in bytes.
-    let bufferCapacity: Int
+    /// The writer, or `nil` once the recorder is closed.
+    var writer: RecordingWriter?
     /// The sequence number the next command gets (agentproto: first command = 0).
     var nextSequence: UInt32 = 0
     /// How many CommandStart records were written, for the footer.
@@ -17,49 +12,39 @@ struct RecorderState: ~Copyable {
     /// The first failure; once set, nothing more is written and every call throws it.
     var failure: RecordingError?
 
-    init(file: RecordingFile, bufferCapacity: Int) {
-        self.file = file
-        self.bufferCapacity = max(bufferCapacity, 1)
-        buffer.reserveCapacity(self.bufferCapacity)
+    init(writer: RecordingWriter) {
+        self.writer = writer
     }
 
-    /// Throws the sticky failure, or `closed` when the file is gone; returns the file otherwise.
-    func usableFile() throws(RecordingError) -> RecordingFile {
+    /// Throws the sticky failure, or `closed` when the writer is gone; returns the writer otherwise.
+    func usableWriter() throws(RecordingError) -> RecordingWriter {
         if let failure { throw failure }
-        guard let file else {
+        guard let writer else {
             throw RecordingError(
                 .closed, "the recorder is closed; start a new recording to record more commands")
         }
-        return file
+        if let failure = writer.failure { throw failure }
+        return writer
     }
 
-    /// Adds one record, writing the buffer out first when the record would overflow it.
+    /// Queues one record for the writer thread.
     mutating func append(_ record: Record) throws(RecordingError) {
-        let file = try usableFile()
-        let bytes = record.encodedBytes()
-        if buffer.count + bytes.count > bufferCapacity {
-            try flush()
-        }
-        if bytes.count > bufferCapacity {
-            try write(bytes, to: file)
-        } else {
-            buffer.append(contentsOf: bytes)
-        }
+        try keepingFailure { (writer) throws(RecordingError) in try writer.enqueue(record) }
     }
 
-    /// Writes the buffered records to the file.
+    /// Waits until everything queued is in the file.
     mutating func flush() throws(RecordingError) {
-        let file = try usableFile()
-        guard !buffer.isEmpty else { return }
-        try write(buffer, to: file)
-        buffer.removeAll(keepingCapacity: true)
+        try keepingFailure { (writer) throws(RecordingError) in try writer.waitUntilWritten() }
     }
 
-    /// Writes bytes and keeps a failure, so the recorder fails the same way from now on instead of
-    /// writing a file with a hole in it.
-    private mutating func write(_ bytes: [UInt8], to file: RecordingFile) throws(RecordingError) {
+    /// Runs `body` on the writer and keeps its failure, so the recorder fails the same way from now
+    /// on instead of writing a file with a hole in it.
+    private mutating func keepingFailure(
+        _ body: (RecordingWriter) throws(RecordingError) -> Void
+    ) throws(RecordingError) {
+        let writer = try usableWriter()
         do {
-            try file.writeAll(bytes)
+            try body(writer)
         } catch {
             failure = error
             throw error

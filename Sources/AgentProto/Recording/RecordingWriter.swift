@@ -1,0 +1,130 @@
+import Synchronization
+
+/// Encodes and writes a recording's records on a dedicated thread, so the mux threads that report
+/// frames pay for a queue append, not for copying payloads or waiting on the disk.
+///
+/// Memory is bounded: a producer blocks while the records queued or being written exceed the
+/// capacity. The first write error is kept; every later call throws it, so nothing is lost
+/// silently.
+final class RecordingWriter: Sendable {
+    private struct State {
+        var queue: [Record] = []
+        /// Encoded size of the records queued or being written.
+        var pendingBytes = 0
+        var failure: RecordingError?
+        var isClosing = false
+    }
+
+    private let file: RecordingFile
+    private let capacity: Int
+    private let state = Mutex(State())
+    /// Wakes the writer thread when records arrive or the writer should stop.
+    private let workArrived = ThreadSignal()
+    /// Wakes a producer waiting for space or for everything to be written. Producers call in under
+    /// the recorder's lock, so at most one waits at a time, as `ThreadSignal` requires.
+    private let progressMade = ThreadSignal()
+    private let thread: Mutex<IOThread?> = Mutex(nil)
+
+    /// Starts the writer thread for `file`.
+    ///
+    /// - Throws: ``RecordingError`` with `openFailed` when no thread can be started.
+    init(file: RecordingFile, capacity: Int) throws(RecordingError) {
+        self.file = file
+        self.capacity = max(capacity, 1)
+        do {
+            let thread = try IOThread.start(name: "mproxy recording writer") { [self] in runWriter() }
+            self.thread.withLock { $0 = thread }
+        } catch {
+            throw RecordingError(
+                .openFailed, "cannot start the recording's writer thread; free some threads or memory",
+                path: file.path, cause: error)
+        }
+    }
+
+    /// Queues a record, waiting while the queue is over capacity.
+    func enqueue(_ record: Record) throws(RecordingError) {
+        let size = record.encodedSize
+        while true {
+            let queued = try state.withLock { (state) throws(RecordingError) -> Bool in
+                if let failure = state.failure { throw failure }
+                guard state.pendingBytes == 0 || state.pendingBytes + size <= capacity else { return false }
+                state.queue.append(record)
+                state.pendingBytes += size
+                return true
+            }
+            if queued {
+                workArrived.signal()
+                return
+            }
+            progressMade.wait()
+        }
+    }
+
+    /// Waits until every queued record is on disk.
+    ///
+    /// - Throws: the writer's failure, if any.
+    func waitUntilWritten() throws(RecordingError) {
+        while true {
+            let isDone = try state.withLock { (state) throws(RecordingError) -> Bool in
+                if let failure = state.failure { throw failure }
+                return state.pendingBytes == 0
+            }
+            if isDone { return }
+            progressMade.wait()
+        }
+    }
+
+    /// The writer's failure, if any.
+    var failure: RecordingError? { state.withLock { $0.failure } }
+
+    /// Writes what is queued, stops the thread and closes the file.
+    ///
+    /// - Throws: the writer's failure, or the error closing the file.
+    func close() throws(RecordingError) {
+        state.withLock { $0.isClosing = true }
+        workArrived.signal()
+        thread.withLock { thread in
+            thread?.join()
+            thread = nil
+        }
+        let failure = state.withLock { $0.failure }
+        do {
+            try file.close()
+        } catch {
+            throw failure ?? error
+        }
+        if let failure { throw failure }
+    }
+
+    private func runWriter() {
+        while true {
+            let (batch, isClosing) = state.withLock { state in
+                defer { state.queue.removeAll(keepingCapacity: true) }
+                return (state.queue, state.isClosing)
+            }
+            if batch.isEmpty {
+                if isClosing { return }
+                workArrived.wait()
+                continue
+            }
+            let bytes = CBORStreamEncoder.encode(batch)
+            let outcome: RecordingError?
+            do {
+                try file.writeAll(bytes)
+                outcome = nil
+            } catch {
+                outcome = error
+            }
+            state.withLock { state in
+                state.pendingBytes -= bytes.count
+                if let outcome, state.failure == nil { state.failure = outcome }
+                if state.failure != nil {
+                    // Nothing more reaches the file after a failure; waiting producers must not hang.
+                    state.queue.removeAll()
+                    state.pendingBytes = 0
+                }
+            }
+            progressMade.signal()
+        }
+    }
+}
