@@ -17,6 +17,7 @@ public final class FileDescriptorTransport: FrameTransport {
         var endpoint: (any FrameTransportEndpoint)?
         var isClosing = false
         var threads: [IOThread] = []
+        var finishedThreadCount = 0
     }
 
     /// The descriptor frames are read from.
@@ -105,11 +106,20 @@ public final class FileDescriptorTransport: FrameTransport {
 
     private var isClosing: Bool { state.withLock { $0.isClosing } }
 
+    private func threadFinished() {
+        let isLast = state.withLock { state in
+            state.finishedThreadCount += 1
+            return state.finishedThreadCount == 2
+        }
+        if isLast && closesDescriptors && inputDescriptor == outputDescriptor { closeDescriptor(inputDescriptor) }
+    }
+
     private func readLoop(_ endpoint: any FrameTransportEndpoint) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBufferSize, alignment: 16)
         defer {
             buffer.deallocate()
             if closesDescriptors && inputDescriptor != outputDescriptor { closeDescriptor(inputDescriptor) }
+            threadFinished()
         }
         var descriptors = [
             pollfd(fd: readerWake.descriptor, events: Int16(POLLIN), revents: 0),
@@ -149,7 +159,16 @@ public final class FileDescriptorTransport: FrameTransport {
 
     private func writeLoop(_ endpoint: any FrameTransportEndpoint) {
         defer {
-            if closesDescriptors { closeDescriptor(outputDescriptor) }
+            if closesDescriptors {
+                // The peer sees the end of our output now; a shared socket is closed by the last thread,
+                // so the reader never polls a descriptor number the process may have reused.
+                if inputDescriptor == outputDescriptor {
+                    _ = shutdown(outputDescriptor, Int32(SHUT_WR))
+                } else {
+                    closeDescriptor(outputDescriptor)
+                }
+            }
+            threadFinished()
         }
         var isSocket = true
         var wake = pollfd(fd: writerWake.descriptor, events: Int16(POLLIN), revents: 0)
