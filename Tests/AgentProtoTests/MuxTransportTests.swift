@@ -248,6 +248,21 @@ struct MuxTransportTests {
         connection.close()
     }
 
+    @Test("an observer failure with a handler is reported there and the mux carries on", arguments: MuxTestTransport.allCases)
+    func observerFailureHandled(_ kind: MuxTestTransport) async throws {
+        let failures = Collected<FrameDirection>()
+        var handlers = MuxHandlers()
+        handlers.observerFailed = { _, _, direction in failures.append(direction) }
+        let connection = try MuxTestConnection(
+            kind, client: MuxConfiguration(observer: RecordingObserver(failing: true)), clientHandlers: handlers)
+        connection.start()
+        let response = try await connection.client.fileOperation(FileOperationRequest(operation: Self.readFile))
+        #expect(response.errno == 38)
+        #expect(failures.all.contains(.send))
+        #expect(failures.all.contains(.receive))
+        connection.close()
+    }
+
     @Test("an observer failure without a handler fails the mux instead of being dropped", arguments: MuxTestTransport.allCases)
     func observerFailure(_ kind: MuxTestTransport) async throws {
         let connection = try MuxTestConnection(kind, client: MuxConfiguration(observer: RecordingObserver(failing: true)))

@@ -61,6 +61,7 @@ public final class FileDescriptorTransport: FrameTransport {
         writerWake.close()
     }
 
+    /// Starts the reader and writer threads for `endpoint`; a second call does nothing.
     public func start(_ endpoint: any FrameTransportEndpoint) {
         let isFirst = state.withLock { state in
             guard state.endpoint == nil else { return false }
@@ -79,14 +80,17 @@ public final class FileDescriptorTransport: FrameTransport {
         }
     }
 
+    /// Wakes the writer thread.
     public func outboundBytesAvailable() {
         writerWake.wake()
     }
 
+    /// Wakes the reader thread, which checks whether it may read again.
     public func resumeReceiving() {
         readerWake.wake()
     }
 
+    /// Stops reading at once and writing once the queue is flushed; the threads then finish.
     public func close() {
         state.withLock { $0.isClosing = true }
         readerWake.wake()

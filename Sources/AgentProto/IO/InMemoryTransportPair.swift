@@ -34,14 +34,17 @@ public struct InMemoryTransport: FrameTransport {
     let connection: InMemoryConnection
     let side: Int
 
+    /// Connects `endpoint` to this end and starts carrying bytes towards it.
     public func start(_ endpoint: any FrameTransportEndpoint) {
         connection.start(side: side, endpoint)
     }
 
+    /// Wakes the thread carrying this end's bytes to the peer.
     public func outboundBytesAvailable() {
         connection.wake(towards: 1 - side)
     }
 
+    /// Wakes the thread carrying the peer's bytes to this end.
     public func resumeReceiving() {
         connection.wake(towards: side)
     }
