@@ -1,5 +1,6 @@
 import AgentProto
 import Synchronization
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -126,5 +127,16 @@ final class RecordingObserver: FrameObserver {
     func observe(_ frame: Frame, direction: FrameDirection) throws {
         if failing { throw Failure() }
         frames.append((frame.type, direction))
+    }
+}
+
+/// Runs blocking work (the agent's threads: `sendBlocking`, `readBlocking`) on a thread of its own,
+/// never on the cooperative pool, and returns its result.
+func onDedicatedThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
     }
 }

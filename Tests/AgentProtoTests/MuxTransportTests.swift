@@ -13,11 +13,11 @@ struct MuxTransportTests {
         connection.start()
         for index in 0..<50 {
             for stream in [UInt32(1), 2, 5] {
-                try connection.agent.sendBlocking(.data(stream: stream, Array("\(stream):\(index);".utf8)))
+                try connection.agent.sendWithoutWaiting(.data(stream: stream, Array("\(stream):\(index);".utf8)))
             }
         }
-        for stream in [UInt32(1), 2, 5] { try connection.agent.sendBlocking(.eof(stream: stream)) }
-        try connection.agent.sendBlocking(.exit(code: 127, error: "mproxy-agent: exec: \"nope\": not found"))
+        for stream in [UInt32(1), 2, 5] { try connection.agent.sendWithoutWaiting(.eof(stream: stream)) }
+        try connection.agent.sendWithoutWaiting(.exit(code: 127, error: "mproxy-agent: exec: \"nope\": not found"))
         for stream in streams {
             var bytes: [UInt8] = []
             for try await chunk in stream {
@@ -55,11 +55,11 @@ struct MuxTransportTests {
         await secondSignal.value
         #expect(signals.all == [2, 15])
         // The agent reads stdin on its own thread, after the signals were handled.
-        let bytes = try await Task.detached {
+        let bytes = try await onDedicatedThread {
             var bytes: [UInt8] = []
             while let chunk = try stdin.readBlocking() { bytes += chunk }
             return bytes
-        }.value
+        }
         #expect(bytes == Array("input".utf8))
         connection.close()
     }
@@ -212,11 +212,11 @@ struct MuxTransportTests {
         let errors = try connection.client.openStream(2)
         connection.start()
         let payload = [UInt8](repeating: 0x61, count: 32 * 1024)
-        for _ in 0..<16 { try connection.agent.sendBlocking(.data(stream: 1, payload)) }  // 512 KiB, unread
-        try connection.agent.sendBlocking(.eof(stream: 1))
-        try connection.agent.sendBlocking(.data(stream: 2, Array("warning".utf8)))
-        try connection.agent.sendBlocking(.eof(stream: 2))
-        try connection.agent.sendBlocking(.exit(code: 0))
+        for _ in 0..<16 { try connection.agent.sendWithoutWaiting(.data(stream: 1, payload)) }  // 512 KiB, unread
+        try connection.agent.sendWithoutWaiting(.eof(stream: 1))
+        try connection.agent.sendWithoutWaiting(.data(stream: 2, Array("warning".utf8)))
+        try connection.agent.sendWithoutWaiting(.eof(stream: 2))
+        try connection.agent.sendWithoutWaiting(.exit(code: 0))
         var errorBytes: [UInt8] = []
         for try await chunk in errors { errorBytes += chunk }
         #expect(errorBytes == Array("warning".utf8))
@@ -236,15 +236,30 @@ struct MuxTransportTests {
         let output = try connection.client.openStream(1)
         connection.start()
         try await connection.client.send(.exec(ExecRequest(path: "/bin/true")))
-        try connection.agent.sendBlocking(.data(stream: 1, [1]))
-        try connection.agent.sendBlocking(.eof(stream: 1))
-        try connection.agent.sendBlocking(.exit(code: 0))
+        try connection.agent.sendWithoutWaiting(.data(stream: 1, [1]))
+        try connection.agent.sendWithoutWaiting(.eof(stream: 1))
+        try connection.agent.sendWithoutWaiting(.exit(code: 0))
         for try await _ in output {}
         _ = try await connection.client.exitStatus()
         // Each direction in wire order; the two directions interleave as the threads run.
         let seen = clientObserver.frames.all
         #expect(seen.filter { $0.1 == .send }.map(\.0) == [.exec])
         #expect(seen.filter { $0.1 == .receive }.map(\.0) == [.data, .eof, .exit])
+        connection.close()
+    }
+
+    @Test("an observer failure with a handler is reported there and the mux carries on", arguments: MuxTestTransport.allCases)
+    func observerFailureHandled(_ kind: MuxTestTransport) async throws {
+        let failures = Collected<FrameDirection>()
+        var handlers = MuxHandlers()
+        handlers.observerFailed = { _, _, direction in failures.append(direction) }
+        let connection = try MuxTestConnection(
+            kind, client: MuxConfiguration(observer: RecordingObserver(failing: true)), clientHandlers: handlers)
+        connection.start()
+        let response = try await connection.client.fileOperation(FileOperationRequest(operation: Self.readFile))
+        #expect(response.errno == 38)
+        #expect(failures.all.contains(.send))
+        #expect(failures.all.contains(.receive))
         connection.close()
     }
 

@@ -17,6 +17,7 @@ public final class FileDescriptorTransport: FrameTransport {
         var endpoint: (any FrameTransportEndpoint)?
         var isClosing = false
         var threads: [IOThread] = []
+        var finishedThreadCount = 0
     }
 
     /// The descriptor frames are read from.
@@ -60,6 +61,7 @@ public final class FileDescriptorTransport: FrameTransport {
         writerWake.close()
     }
 
+    /// Starts the reader and writer threads for `endpoint`; a second call does nothing.
     public func start(_ endpoint: any FrameTransportEndpoint) {
         let isFirst = state.withLock { state in
             guard state.endpoint == nil else { return false }
@@ -78,14 +80,17 @@ public final class FileDescriptorTransport: FrameTransport {
         }
     }
 
+    /// Wakes the writer thread.
     public func outboundBytesAvailable() {
         writerWake.wake()
     }
 
+    /// Wakes the reader thread, which checks whether it may read again.
     public func resumeReceiving() {
         readerWake.wake()
     }
 
+    /// Stops reading at once and writing once the queue is flushed; the threads then finish.
     public func close() {
         state.withLock { $0.isClosing = true }
         readerWake.wake()
@@ -105,11 +110,20 @@ public final class FileDescriptorTransport: FrameTransport {
 
     private var isClosing: Bool { state.withLock { $0.isClosing } }
 
+    private func threadFinished() {
+        let isLast = state.withLock { state in
+            state.finishedThreadCount += 1
+            return state.finishedThreadCount == 2
+        }
+        if isLast && closesDescriptors && inputDescriptor == outputDescriptor { closeDescriptor(inputDescriptor) }
+    }
+
     private func readLoop(_ endpoint: any FrameTransportEndpoint) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBufferSize, alignment: 16)
         defer {
             buffer.deallocate()
             if closesDescriptors && inputDescriptor != outputDescriptor { closeDescriptor(inputDescriptor) }
+            threadFinished()
         }
         var descriptors = [
             pollfd(fd: readerWake.descriptor, events: Int16(POLLIN), revents: 0),
@@ -149,7 +163,16 @@ public final class FileDescriptorTransport: FrameTransport {
 
     private func writeLoop(_ endpoint: any FrameTransportEndpoint) {
         defer {
-            if closesDescriptors { closeDescriptor(outputDescriptor) }
+            if closesDescriptors {
+                // The peer sees the end of our output now; a shared socket is closed by the last thread,
+                // so the reader never polls a descriptor number the process may have reused.
+                if inputDescriptor == outputDescriptor {
+                    _ = shutdown(outputDescriptor, Int32(SHUT_WR))
+                } else {
+                    closeDescriptor(outputDescriptor)
+                }
+            }
+            threadFinished()
         }
         var isSocket = true
         var wake = pollfd(fd: writerWake.descriptor, events: Int16(POLLIN), revents: 0)

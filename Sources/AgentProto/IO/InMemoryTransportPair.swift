@@ -34,14 +34,17 @@ public struct InMemoryTransport: FrameTransport {
     let connection: InMemoryConnection
     let side: Int
 
+    /// Connects `endpoint` to this end and starts carrying bytes towards it.
     public func start(_ endpoint: any FrameTransportEndpoint) {
         connection.start(side: side, endpoint)
     }
 
+    /// Wakes the thread carrying this end's bytes to the peer.
     public func outboundBytesAvailable() {
         connection.wake(towards: 1 - side)
     }
 
+    /// Wakes the thread carrying the peer's bytes to this end.
     public func resumeReceiving() {
         connection.wake(towards: side)
     }
@@ -134,22 +137,31 @@ final class InMemoryConnection: Sendable {
                         hasEndedInput = true
                         target?.receiveEnded(gone)
                     }
+                    if let disconnection = snapshot.disconnection {
+                        source?.sendFailed(disconnection)
+                        return
+                    }
+                    if snapshot.sides[sender].isClosed { return }
                     guard let source, source.takeOutboundBytes() != nil else { break }
-                    source.sendFailed(
-                        snapshot.disconnection ?? TransportError(.writeFailed, "the peer closed the connection"))
+                    source.sendFailed(TransportError(.writeFailed, "the peer closed the connection"))
                     return
                 }
                 guard let target else { break }
                 // The sender may not have started yet; its bytes will wait in its own queue.
                 guard let source else {
-                    if snapshot.sides[sender].isClosed { target.receiveEnded(nil); return }
+                    if snapshot.sides[sender].isClosed && !hasEndedInput {
+                        target.receiveEnded(nil)
+                        hasEndedInput = true
+                    }
                     break
                 }
                 if target.isReceivingPaused { break }
                 guard let bytes = source.takeOutboundBytes() else {
                     if snapshot.sides[sender].isClosed {
-                        target.receiveEnded(nil)
+                        if !hasEndedInput { target.receiveEnded(nil) }
                         hasEndedInput = true
+                        // Nothing more can come this way; the other carrier reports this side's end.
+                        if snapshot.sides[receiver].isClosed { return }
                     }
                     break
                 }

@@ -7,7 +7,9 @@ import Synchronization
 /// The chunks are the peer's Data payloads, never empty. Iteration throws ``MuxError`` when the
 /// connection ends before the stream's EOF.
 public struct MuxStream: AsyncSequence, Sendable {
+    /// A chunk: one Data payload.
     public typealias Element = [UInt8]
+    /// ``MuxError`` or `CancellationError`.
     public typealias Failure = any Error
 
     let mux: Mux
@@ -88,6 +90,7 @@ public struct MuxStream: AsyncSequence, Sendable {
         }
     }
 
+    /// An iterator over the chunks; iterate a stream once.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(stream: self)
     }
