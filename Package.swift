@@ -13,15 +13,34 @@ let package = Package(
     name: "mproxy",
     products: [
         .library(name: "AgentProto", targets: ["AgentProto"]),
+        .library(name: "RemoteExec", targets: ["RemoteExec"]),
         .executable(name: "mproxy", targets: ["mproxy"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The wire protocol: CBOR codec, frames, framing. Standard library only, so the static agent stays small.
         .target(
             name: "AgentProto",
+            swiftSettings: swiftSettings
+        ),
+        // libssh, seen only by RemoteExec/LibSSH.
+        .systemLibrary(
+            name: "CLibSSH",
+            path: "Sources/CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]
+        ),
+        // Connections to remote hosts: SSH over libssh, host configuration, remote helper commands.
+        .target(
+            name: "RemoteExec",
+            dependencies: [
+                "AgentProto",
+                "CLibSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -36,6 +55,11 @@ let package = Package(
             name: "AgentProtoTests",
             dependencies: ["AgentProto"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RemoteExecTests",
+            dependencies: ["RemoteExec"],
             swiftSettings: swiftSettings
         ),
     ],
