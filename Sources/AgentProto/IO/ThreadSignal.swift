@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A one-waiter wake-up flag for blocking threads: `wait()` blocks until `signal()` was called since
+/// the last `wait()` returned. A signal sent before the wait is not lost.
+///
+/// `@unchecked Sendable`: the pthread mutex guards `isSignalled`; the pointers never change.
+final class ThreadSignal: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var isSignalled = false
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        condition = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        condition.deallocate()
+    }
+
+    /// Wakes the waiter, or lets its next `wait()` return at once.
+    func signal() {
+        pthread_mutex_lock(mutex)
+        isSignalled = true
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Blocks the calling thread until signalled, then clears the flag.
+    func wait() {
+        pthread_mutex_lock(mutex)
+        while !isSignalled { pthread_cond_wait(condition, mutex) }
+        isSignalled = false
+        pthread_mutex_unlock(mutex)
+    }
+}
