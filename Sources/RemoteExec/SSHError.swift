@@ -26,6 +26,8 @@ public struct SSHError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let timedOut = Code(rawValue: "timed out")
         /// The connection was lost or closed while in use.
         public static let disconnected = Code(rawValue: "disconnected")
+        /// A helper command (upload, checksum) ran but failed.
+        public static let commandFailed = Code(rawValue: "command failed")
     }
 
     /// What failed.
