@@ -64,6 +64,7 @@ let package = Package(
             name: "mproxy",
             dependencies: [
                 "AgentProto",
+                "RemoteExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -87,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RemoteExecTests",
-            dependencies: ["RemoteExec"],
+            dependencies: ["RemoteExec", "AgentProto", "mproxy", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
     ],
