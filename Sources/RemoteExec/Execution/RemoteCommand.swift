@@ -9,8 +9,9 @@ public struct RemoteCommand: Hashable, Sendable {
     public var arguments: [String]
     /// argv[0] as the program sees it; the executable when `nil`.
     public var argumentZero: String?
-    /// The environment: `nil` inherits the agent's (the remote login environment), filtered by
-    /// ``environmentKeep`` and ``environmentRemove``; a list replaces it (then filtered the same way).
+    /// The environment: `nil` inherits the agent's (the remote login environment, unfiltered, as
+    /// `ssh` gives it); a list is filtered by ``environmentKeep`` and ``environmentRemove`` on the
+    /// agent and then replaces it.
     public var environment: [String]?
     /// The working directory; the remote login directory when empty.
     public var workingDirectory: String
@@ -53,9 +54,11 @@ public struct RemoteCommand: Hashable, Sendable {
     }
 
     /// The Config frame sent before the Exec: environment filter patterns, and the `hello` extension
-    /// (which a Go agent ignores).
-    public var agentConfiguration: AgentConfiguration {
-        AgentConfiguration(
+    /// (which a Go agent ignores). `nil` when the environment is inherited: any Config makes the agent
+    /// filter, and a filtered inherited environment is empty (agentproto semantics).
+    public var agentConfiguration: AgentConfiguration? {
+        guard environment != nil else { return nil }
+        return AgentConfiguration(
             environmentKeep: environmentKeep ?? Self.defaultEnvironmentKeep,
             environmentRemove: environmentRemove ?? Self.defaultEnvironmentRemove, extensions: ["hello"])
     }

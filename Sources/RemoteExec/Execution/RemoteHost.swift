@@ -23,7 +23,7 @@ public final class RemoteHost: Sendable {
     public let destination: ExecutionDestination
     /// Starts the agents.
     public let launcher: any AgentLauncher
-    /// The agent binary used (uploaded, or run locally).
+    /// The agent binary uploaded (`nil` for the local transport, which runs it in place).
     public let agent: AgentBinary?
 
     init(destination: ExecutionDestination, launcher: any AgentLauncher, agent: AgentBinary?) {
@@ -38,11 +38,12 @@ public final class RemoteHost: Sendable {
     public static func connect(
         to destination: ExecutionDestination, options: RemoteHostOptions = RemoteHostOptions()
     ) async throws(ExecutionError) -> RemoteHost {
-        let agent = try AgentBinaryLocator.locate(explicitPath: options.agentPath)
         switch destination {
         case .local:
-            return RemoteHost(destination: destination, launcher: LocalAgentLauncher(agentPath: agent.path), agent: agent)
+            let path = try AgentBinaryLocator.locatePath(explicitPath: options.agentPath)
+            return RemoteHost(destination: destination, launcher: LocalAgentLauncher(agentPath: path), agent: nil)
         case .ssh(let sshDestination):
+            let agent = try AgentBinaryLocator.locate(explicitPath: options.agentPath)
             if agent.isDynamicallyLinked {
                 options.warning?(
                     "\(agent.path) is dynamically linked: it runs only on hosts with the same libraries; build a static agent with scripts/build-agent"

@@ -58,7 +58,7 @@ public final class RemoteProcess: Sendable {
         standardInput = RemoteProcessInput(mux: mux, stream: 0)
         mux.start()
         do {
-            try mux.sendWithoutWaiting(.config(command.agentConfiguration))
+            if let configuration = command.agentConfiguration { try mux.sendWithoutWaiting(.config(configuration)) }
             try mux.sendWithoutWaiting(.exec(execRequest))
         } catch {
             mux.close()

@@ -25,6 +25,7 @@ public struct AgentBinary: Sendable {
             sha256 = recorded
         } else {
             sha256 = SHA256.hexDigest(of: bytes)
+            Self.recordHash(sha256, for: path)
         }
     }
 
@@ -91,6 +92,16 @@ public struct AgentBinary: Sendable {
             }
             result += chunk[..<count]
         }
+    }
+
+    /// Writes `path.sha256` as `scripts/build-agent` does, so the next run skips hashing; a
+    /// read-only directory just means hashing again.
+    private static func recordHash(_ hash: String, for path: String) {
+        let descriptor = open(path + ".sha256", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        let line = Array("\(hash)  mproxy-agent\n".utf8)
+        _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 
     /// The hash in `path.sha256` when that file is not older than `path`.

@@ -31,9 +31,16 @@ public enum AgentBinaryLocator {
     ///
     /// - Throws: ``ExecutionError`` `agentNotFound` listing where it looked and what to do.
     public static func locate(explicitPath: String?) throws(ExecutionError) -> AgentBinary {
+        try AgentBinary(path: locatePath(explicitPath: explicitPath))
+    }
+
+    /// The first candidate that exists.
+    ///
+    /// - Throws: ``ExecutionError`` `agentNotFound` listing where it looked and what to do.
+    public static func locatePath(explicitPath: String?) throws(ExecutionError) -> String {
         let paths = candidates(explicitPath: explicitPath)
-        for path in paths where access(path, R_OK) == 0 || explicitPath != nil {
-            return try AgentBinary(path: path)
+        for path in paths where access(path, X_OK) == 0 {
+            return path
         }
         throw ExecutionError(
             .agentNotFound,
