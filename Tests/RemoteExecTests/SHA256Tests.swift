@@ -25,12 +25,12 @@ struct SHA256Tests {
             offset = end
         }
         hash.update(Array(bytes[offset...]))
-        let chunked = hash.finalize().map { String(format: $0) }.joined()
+        let chunked = hash.finalize().map { hexByte($0) }.joined()
         #expect(chunked == SHA256.hexDigest(of: bytes))
     }
 }
 
-private func String(format byte: UInt8) -> String {
+private func hexByte(_ byte: UInt8) -> String {
     let text = String(byte, radix: 16)
     return byte < 16 ? "0" + text : text
 }
