@@ -13,6 +13,7 @@ let package = Package(
     name: "mproxy",
     products: [
         .library(name: "AgentProto", targets: ["AgentProto"]),
+        .library(name: "RemoteExec", targets: ["RemoteExec"]),
         .executable(name: "mproxy", targets: ["mproxy"]),
         .executable(name: "mproxy-agent", targets: ["MProxyAgent"]),
     ],
@@ -42,10 +43,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libssh, seen only by RemoteExec/LibSSH.
+        .systemLibrary(
+            name: "CLibSSH",
+            path: "Sources/CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]
+        ),
+        // Connections to remote hosts: SSH over libssh, host configuration, remote helper commands.
+        .target(
+            name: "RemoteExec",
+            dependencies: [
+                "AgentProto",
+                "CLibSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "mproxy",
             dependencies: [
                 "AgentProto",
+                "RemoteExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -65,6 +84,11 @@ let package = Package(
         .testTarget(
             name: "MProxyCLITests",
             dependencies: ["AgentProto", "mproxy"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RemoteExecTests",
+            dependencies: ["RemoteExec", "AgentProto", "mproxy", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
     ],

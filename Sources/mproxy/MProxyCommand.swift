@@ -9,6 +9,8 @@ struct MProxyCommand: AsyncParsableCommand {
         subcommands: [
             FramesCommand.self,
             ReplayCommand.self,
+            ExecCommand.self,
+            PathCommand.self,
         ]
     )
 }

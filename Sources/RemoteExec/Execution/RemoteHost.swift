@@ -1,0 +1,130 @@
+public import AgentProto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A host commands run on: one connection (libssh, `ssh`, or none for this machine) and an
+/// installed, verified agent; each command gets its own agent process on that connection.
+///
+/// ```swift
+/// let host = try await RemoteHost.connect(to: ExecutionDestination(parsing: "build@ci-1"))
+/// let status = try await host.run(RemoteCommand(executable: "make", arguments: ["-j8"])) { process in
+///     async let errors: Void = forward(process.standardError, to: 2)
+///     try await forward(process.standardOutput, to: 1)
+///     try await errors
+/// }
+/// host.close()
+/// ```
+public final class RemoteHost: Sendable {
+    /// Where the commands run.
+    public let destination: ExecutionDestination
+    /// Starts the agents.
+    public let launcher: any AgentLauncher
+    /// The agent binary uploaded (`nil` for the local transport, which runs it in place).
+    public let agent: AgentBinary?
+
+    init(destination: ExecutionDestination, launcher: any AgentLauncher, agent: AgentBinary?) {
+        self.destination = destination
+        self.launcher = launcher
+        self.agent = agent
+    }
+
+    /// Connects and authenticates (no agent is started yet; the first command verifies or installs it).
+    ///
+    /// - Throws: ``ExecutionError`` `connectionFailed`, `agentNotFound`, `invalidDestination`.
+    public static func connect(
+        to destination: ExecutionDestination, options: RemoteHostOptions = RemoteHostOptions()
+    ) async throws(ExecutionError) -> RemoteHost {
+        switch destination {
+        case .local:
+            let path = try AgentBinaryLocator.locatePath(explicitPath: options.agentPath)
+            return RemoteHost(destination: destination, launcher: LocalAgentLauncher(agentPath: path), agent: nil)
+        case .ssh(let sshDestination):
+            let agent = try AgentBinaryLocator.locate(explicitPath: options.agentPath)
+            if agent.isDynamicallyLinked {
+                options.warning?(
+                    "\(agent.path) is dynamically linked: it runs only on hosts with the same libraries; build a static agent with scripts/build-agent"
+                )
+            }
+            let launcher: any AgentLauncher
+            switch options.transport {
+            case .libssh:
+                launcher = try await LibSSHAgentLauncher.connect(to: sshDestination, agent: agent, options: options)
+            case .openssh:
+                launcher = try await OpenSSHAgentLauncher.connect(to: sshDestination, agent: agent, options: options)
+            }
+            return RemoteHost(destination: destination, launcher: launcher, agent: agent)
+        }
+    }
+
+    /// Starts `command` on a fresh agent and returns once its Exec frame is queued.
+    ///
+    /// - Throws: ``ExecutionError`` when no agent could be started.
+    public func start(_ command: RemoteCommand, options: RemoteProcessOptions = RemoteProcessOptions())
+        async throws(ExecutionError) -> RemoteProcess
+    {
+        let launched = try await launcher.launchAgent(
+            standardError: options.agentStandardError ?? Self.writeToStandardError)
+        return try RemoteProcess(command: command, launched: launched, options: options)
+    }
+
+    /// Runs `command`, gives it to `body` (which feeds its input and reads its output), and waits
+    /// for it to end. If the task is cancelled, the command's group gets SIGTERM and the agent hangs
+    /// up the rest.
+    ///
+    /// - Returns: how the command ended.
+    public func run(
+        _ command: RemoteCommand, options: RemoteProcessOptions = RemoteProcessOptions(),
+        _ body: @Sendable (RemoteProcess) async throws -> Void
+    ) async throws -> TerminationStatus {
+        let process = try await start(command, options: options)
+        do {
+            try await withTaskCancellationHandler {
+                try await body(process)
+            } onCancel: {
+                try? process.send(signal: 15)
+                process.close()
+            }
+            return try await process.terminationStatus()
+        } catch {
+            process.close()
+            throw error
+        }
+    }
+
+    /// The executables on the agent's `PATH` (or in `directories`): PATH order, then name order,
+    /// the first of each name only.
+    ///
+    /// - Throws: ``ExecutionError`` when the agent cannot be started or does not answer.
+    public func executables(in directories: [String] = []) async throws(ExecutionError) -> [PathInfoEntry] {
+        let launched = try await launcher.launchAgent(standardError: Self.writeToStandardError)
+        let mux = Mux(transport: launched.transport)
+        mux.start()
+        defer { mux.close() }
+        do {
+            return try await mux.pathQuery(PathQuery(directories: directories)).entries ?? []
+        } catch {
+            throw ExecutionError(.protocolFailure, "the agent did not answer the PATH query: \(error)", cause: error)
+        }
+    }
+
+    /// Closes the connection; commands still running lose it and their agents hang them up.
+    public func close() {
+        launcher.close()
+    }
+
+    @Sendable static func writeToStandardError(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+// The session thread's side of SSHChannel: every method takes the lock briefly and resumes waiters after it.
+import Synchronization
+
+extension SSHChannel: SSHChannelEndpoint {
+    func channelStarted() {
+        let waiter = state.withLock { state in
+            state.started = .success(())
+            defer { state.startWaiter = nil }
+            return state.startWaiter
+        }
+        waiter?.resume(returning: .success(()))
+    }
+
+    func receive(_ bytes: UnsafeRawBufferPointer, isStandardError: Bool) {
+        let chunk = SSHChannelChunk(stream: isStandardError ? .standardError : .standardOutput, bytes: Array(bytes))
+        let waiter = state.withLock { state in
+            guard let waiter = state.outputWaiter else {
+                state.output.append(chunk)
+                state.outputByteCount += chunk.bytes.count
+                if state.outputByteCount >= Self.highWatermark { state.isPaused = true }
+                return nil as CheckedContinuation<Result<SSHChannelChunk?, SSHError>, Never>?
+            }
+            state.outputWaiter = nil
+            return waiter
+        }
+        waiter?.resume(returning: .success(chunk))
+    }
+
+    var isReceivingPaused: Bool { state.withLock { $0.isPaused } }
+
+    func receiveEnded() {
+        let waiter = state.withLock { state in
+            state.outputEnded = true
+            defer { state.outputWaiter = nil }
+            return state.outputHead < state.output.count ? nil : state.outputWaiter
+        }
+        waiter?.resume(returning: .success(nil))
+    }
+
+    func takeOutboundBytes() -> [UInt8]? {
+        let (bytes, waiters) = state.withLock { state in
+            guard !state.input.isEmpty else { return ([UInt8]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]()) }
+            let bytes = state.input.count == 1 ? state.input[0] : Array(state.input.joined())
+            state.input.removeAll(keepingCapacity: true)
+            state.inputByteCount = 0
+            defer { state.writeWaiters = [] }
+            return (bytes, state.writeWaiters)
+        }
+        for waiter in waiters { waiter.resume(returning: .success(())) }
+        return bytes
+    }
+
+    var isInputClosed: Bool { state.withLock { $0.isInputClosed } }
+
+    var isAbandoned: Bool { state.withLock { $0.isAbandoned } }
+
+    func finished(_ outcome: Result<SSHExitStatus, SSHError>) {
+        let (startWaiter, outputWaiter, writeWaiters, exitWaiters, startOutcome, outputOutcome) = state.withLock { state in
+            state.outcome = outcome
+            let startOutcome: Result<Void, SSHError>
+            switch outcome {
+            case .success: startOutcome = .success(())
+            case .failure(let error): startOutcome = .failure(error)
+            }
+            if state.started == nil { state.started = startOutcome }
+            let outputWaiter = state.outputWaiter
+            let outputOutcome = state.takeChunk() ?? .success(nil)
+            defer {
+                state.startWaiter = nil
+                state.outputWaiter = nil
+                state.writeWaiters = []
+                state.exitWaiters = []
+            }
+            return (state.startWaiter, outputWaiter, state.writeWaiters, state.exitWaiters, startOutcome, outputOutcome)
+        }
+        startWaiter?.resume(returning: startOutcome)
+        outputWaiter?.resume(returning: outputOutcome)
+        let writeOutcome: Result<Void, SSHError> = outcome.map { _ in () }.flatMapError { .failure($0) }
+        for waiter in writeWaiters { waiter.resume(returning: writeOutcome) }
+        for waiter in exitWaiters { waiter.resume(returning: outcome) }
+    }
+}
