@@ -18,12 +18,8 @@ enum DedicatedThread {
     static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(ExecutionError) {
         let context = Unmanaged.passRetained(Box(body: body)).toOpaque()
         var thread: pthread_t = 0
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         let result = pthread_create(
-            &thread, &attributes,
+            &thread, nil,
             { context in
                 guard let context else { return nil }
                 Unmanaged<Box>.fromOpaque(context).takeRetainedValue().body()
@@ -34,5 +30,7 @@ enum DedicatedThread {
             throw ExecutionError(
                 .launchFailed, "could not start the \(name) thread (\(String(cString: strerror(result)))); free threads or memory")
         }
+        // Nobody joins it: it releases its resources when `body` returns.
+        pthread_detach(thread)
     }
 }
