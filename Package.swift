@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AgentProto", targets: ["AgentProto"]),
         .executable(name: "mproxy", targets: ["mproxy"]),
         .executable(name: "mproxy-agent", targets: ["MProxyAgent"]),
+        .library(name: "WorkspaceFS", targets: ["WorkspaceFS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,10 +43,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A typed remote file system over the file-operation RPC, with pipelined transfers.
+        .target(
+            name: "WorkspaceFS",
+            dependencies: ["AgentProto", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "mproxy",
             dependencies: [
                 "AgentProto",
+                "WorkspaceFS",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -61,10 +70,15 @@ let package = Package(
             dependencies: ["AgentProto", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "WorkspaceFSTests",
+            dependencies: ["AgentProto", "WorkspaceFS", "MProxyAgent"],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `mproxy` binary; depending on it makes `swift test` build it first.
         .testTarget(
             name: "MProxyCLITests",
-            dependencies: ["AgentProto", "mproxy"],
+            dependencies: ["AgentProto", "mproxy", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
     ],
