@@ -1,0 +1,36 @@
+/// How ``FileTransfer`` moves bytes.
+public struct TransferOptions: Sendable {
+    /// Bytes per ReadAt/WriteAt. 256 KiB, near OpenSSH sftp's 261,120-byte requests.
+    public var chunkLength = 256 << 10
+    /// Requests in flight per file. 16 × 256 KiB = 4 MiB, twice an SSH session channel's 2 MiB
+    /// window, so the channel never drains while an answer is on its way.
+    public var window = 16
+    /// Files transferred at once in a tree.
+    public var filesInFlight = 8
+    /// Copy permission bits and access/modification times (`-p`).
+    public var preservesAttributes = false
+    /// Continue from a partial file left by an interrupted transfer (`--resume`).
+    public var resumes = false
+    /// Told about each file's start, progress and end; called from any task.
+    public var progress: (@Sendable (TransferEvent) -> Void)?
+
+    /// The defaults.
+    public init() {}
+
+    /// The name a transfer writes to until the file is complete: `.NAME.mproxy-part` next to it.
+    public static func partialPath(for path: String) -> String {
+        let directory = RemotePath.directoryName(path)
+        let name = ".\(RemotePath.baseName(path)).mproxy-part"
+        return directory == "." && !path.hasPrefix("./") ? name : RemotePath.join(directory, name)
+    }
+}
+
+/// What a transfer reports as it goes.
+public enum TransferEvent: Sendable {
+    /// A file started: its path (the destination) and total size; `alreadyDone` bytes were resumed.
+    case started(path: String, size: Int64, alreadyDone: Int64)
+    /// `bytes` more bytes of the file at `path` arrived.
+    case advanced(path: String, bytes: Int64)
+    /// The file at `path` is complete and in place.
+    case finished(path: String)
+}
