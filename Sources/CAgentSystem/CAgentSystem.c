@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <stdint.h>
+#include <errno.h>
 
 int mproxy_become_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -14,4 +17,18 @@ int mproxy_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *path
 
 int mproxy_pipe_close_on_exec(int descriptors[2]) {
     return pipe2(descriptors, O_CLOEXEC);
+}
+
+int mproxy_openat2(int directory, const char *path, int flags, unsigned int mode, unsigned long long resolve) {
+#ifdef SYS_openat2
+    struct {
+        uint64_t flags;
+        uint64_t mode;
+        uint64_t resolve;
+    } how = {(uint64_t)(unsigned int)flags, mode, resolve};
+    return (int)syscall(SYS_openat2, directory, path, &how, sizeof how);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
 }
