@@ -72,7 +72,9 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkspaceFSTests",
-            dependencies: ["AgentProto", "WorkspaceFS", "MProxyAgent"],
+            dependencies: [
+                "AgentProto", "WorkspaceFS", "MProxyAgent", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Runs the built `mproxy` binary; depending on it makes `swift test` build it first.
