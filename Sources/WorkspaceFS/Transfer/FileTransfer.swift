@@ -76,8 +76,8 @@ public struct FileTransfer: Sendable {
                 return (Int64(chunk.bytes.count), chunk.bytes.count < length)
             }
             do throws(Errno) {
-                try LocalFileSystem.resize(descriptor, to: finalSize)
-                try LocalFileSystem.synchronize(descriptor)
+                // Only a resumed or shrunken download can leave bytes past the end.
+                if start > 0 || finalSize < info.size { try LocalFileSystem.resize(descriptor, to: finalSize) }
             } catch {
                 throw localError(error, "cannot write", partial)
             }
@@ -149,7 +149,8 @@ public struct FileTransfer: Sendable {
                 try await handle.write(contentsOf: bytes, toAbsoluteOffset: offset)
                 return (Int64(bytes.count), bytes.count < length)
             }
-            try await handle.resize(to: status.size)
+            if start > 0 { try await handle.resize(to: status.size) }
+            // Synced before the rename, so the final name never points at data still in flight.
             try await handle.synchronize()
         } catch {
             try? await handle.close()

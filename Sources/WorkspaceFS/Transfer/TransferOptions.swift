@@ -5,8 +5,8 @@ public struct TransferOptions: Sendable {
     /// Requests in flight per file. 16 × 256 KiB = 4 MiB, twice an SSH session channel's 2 MiB
     /// window, so the channel never drains while an answer is on its way.
     public var window = 16
-    /// Files transferred at once in a tree.
-    public var filesInFlight = 8
+    /// Files transferred at once in a tree; small files are round-trip bound, so many at once.
+    public var filesInFlight = 32
     /// Copy permission bits and access/modification times (`-p`).
     public var preservesAttributes = false
     /// Continue from a partial file left by an interrupted transfer (`--resume`).

@@ -1,5 +1,5 @@
-// A small line editor for the shell on a terminal: raw mode while reading, left/right, home/end,
-// backspace, Ctrl-A/E/U/W, up/down history, Tab completion; the terminal is restored after each line.
+// A small line editor for the shell on a terminal: left/right, home/end, backspace, Ctrl-A/E/U/W,
+// up/down history, Tab completion; the terminal is restored when the shell ends.
 
 #if canImport(Glibc)
 import Glibc
@@ -10,16 +10,37 @@ import Musl
 /// Reads lines from a terminal with editing and history.
 struct FSLineEditor {
     private var history: [String] = []
+    private var original: termios?
+
+    /// Puts the terminal in non-canonical, no-echo mode for the whole session, so keys typed while
+    /// a command runs wait for the editor unchanged (switching modes per line would let the kernel
+    /// edit or, with TCSAFLUSH, drop them). Ctrl-C still interrupts a running command.
+    mutating func begin() {
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
+        original = settings
+        settings.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        settings.c_iflag &= ~tcflag_t(IXON | ICRNL)
+        tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+    }
+
+    /// Restores the terminal as ``begin()`` found it.
+    func end() {
+        guard var original else { return }
+        tcsetattr(STDIN_FILENO, TCSANOW, &original)
+    }
 
     /// Reads one line; `nil` at end of input (Ctrl-D on an empty line).
     mutating func readLine(prompt: String, complete: (String) async -> [String]) async -> String? {
-        var saved = termios()
-        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return Swift.readLine() }
-        var raw = saved
-        raw.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG)
-        raw.c_iflag &= ~tcflag_t(IXON | ICRNL)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
-        defer { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+        // At the prompt Ctrl-C clears the line instead of ending the session.
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return Swift.readLine() }
+        settings.c_lflag &= ~tcflag_t(ISIG)
+        tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+        defer {
+            settings.c_lflag |= tcflag_t(ISIG)
+            tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+        }
         var line: [Character] = []
         var cursor = 0
         var historyIndex = history.count

@@ -17,6 +17,8 @@ struct FSShell {
     func run() async -> Int32 {
         let isTerminal = isatty(STDIN_FILENO) == 1
         var editor = isTerminal ? FSLineEditor() : nil
+        editor?.begin()
+        defer { editor?.end() }
         var lastStatus: Int32 = 0
         while true {
             let line: String?
