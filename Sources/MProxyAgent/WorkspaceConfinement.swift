@@ -68,9 +68,11 @@ final class WorkspaceConfinement: Sendable {
             }
             return response
         } catch {
-            let subject = request.operation == .symlink || request.operation == .rename || request.operation == .link
+            let subject =
+                request.operation == .symlink || request.operation == .rename || request.operation == .link
                 ? "\(request.path) \(request.newPath)" : request.path
-            let reason = error == .permissionDenied ? "permission denied (outside the workspace root \(rootPath))" : error.goText
+            let reason =
+                error == .permissionDenied ? "permission denied (outside the workspace root \(rootPath))" : error.goText
             return .failure(id: request.id, error, message: "\(subject): \(reason)")
         }
     }
@@ -154,7 +156,8 @@ final class WorkspaceConfinement: Sendable {
                 continue
             }
             let target = try resolveParent(prefix, opened: &opened)
-            let response = server.handle(FileOperationRequest(id: request.id, operation: .makeDirectory, path: target, mode: request.mode))
+            let response = server.handle(
+                FileOperationRequest(id: request.id, operation: .makeDirectory, path: target, mode: request.mode))
             if response.isError, response.errno != UInt32(EEXIST) { throw Errno(rawValue: Int32(response.errno)) }
         }
         return FileOperationResponse(id: request.id)

@@ -73,26 +73,26 @@ extension RemoteFileSystem {
     func listConcurrently(_ paths: [String], concurrency: Int) async throws(WorkspaceFSError)
         -> [Result<[RemoteFileInfo], WorkspaceFSError>]
     {
-        var results = [Result<[RemoteFileInfo], WorkspaceFSError>?](repeating: nil, count: paths.count)
-        await withTaskGroup(of: (Int, Result<[RemoteFileInfo], WorkspaceFSError>).self) { group in
+        let results = await withTaskGroup(
+            of: (Int, Result<[RemoteFileInfo], WorkspaceFSError>).self,
+            returning: [Result<[RemoteFileInfo], WorkspaceFSError>?].self
+        ) { group in
+            var results = [Result<[RemoteFileInfo], WorkspaceFSError>?](repeating: nil, count: paths.count)
             var nextIndex = 0
-            func addNext() {
-                guard nextIndex < paths.count else { return }
+            while nextIndex < min(max(1, concurrency), paths.count) {
                 let index = nextIndex
+                group.addTask { (index, await listing(paths[index])) }
                 nextIndex += 1
-                group.addTask {
-                    do throws(WorkspaceFSError) {
-                        return (index, .success(try await contentsOfDirectory(at: paths[index])))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
             }
-            for _ in 0..<max(1, concurrency) { addNext() }
             while let (index, result) = await group.next() {
                 results[index] = result
-                addNext()
+                if nextIndex < paths.count {
+                    let index = nextIndex
+                    group.addTask { (index, await listing(paths[index])) }
+                    nextIndex += 1
+                }
             }
+            return results
         }
         if let connectionFailure = results.lazy.compactMap({ $0 }).first(where: {
             if case .failure(let error) = $0 { return error.code != .remote }
@@ -101,6 +101,14 @@ extension RemoteFileSystem {
             throw error
         }
         return results.map { $0 ?? .failure(WorkspaceFSError(.cancelled, "the listing was cancelled")) }
+    }
+
+    private func listing(_ path: String) async -> Result<[RemoteFileInfo], WorkspaceFSError> {
+        do throws(WorkspaceFSError) {
+            return .success(try await contentsOfDirectory(at: path))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Creates a directory (Mkdir), or it and any missing parents (MkdirAll, success when it exists).
@@ -146,26 +154,33 @@ extension RemoteFileSystem {
     private func depth(_ relativePath: String) -> Int { relativePath.utf8.count { $0 == UInt8(ascii: "/") } }
 
     private func removeConcurrently(_ paths: [String], concurrency: Int = 32) async throws(WorkspaceFSError) {
-        var firstError: WorkspaceFSError?
-        await withTaskGroup(of: WorkspaceFSError?.self) { group in
-            var iterator = paths.makeIterator()
-            func addNext() {
-                guard let path = iterator.next() else { return }
-                group.addTask {
-                    do throws(WorkspaceFSError) {
-                        try await removeSingleItem(at: path)
-                        return nil
-                    } catch {
-                        return error
-                    }
-                }
+        let firstError = await withTaskGroup(of: WorkspaceFSError?.self, returning: WorkspaceFSError?.self) { group in
+            var firstError: WorkspaceFSError?
+            var nextIndex = 0
+            while nextIndex < min(concurrency, paths.count) {
+                let path = paths[nextIndex]
+                group.addTask { await removal(path) }
+                nextIndex += 1
             }
-            for _ in 0..<concurrency { addNext() }
             while let error = await group.next() {
                 if let error, firstError == nil { firstError = error }
-                addNext()
+                if nextIndex < paths.count {
+                    let path = paths[nextIndex]
+                    group.addTask { await removal(path) }
+                    nextIndex += 1
+                }
             }
+            return firstError
         }
         if let firstError { throw firstError }
+    }
+
+    private func removal(_ path: String) async -> WorkspaceFSError? {
+        do throws(WorkspaceFSError) {
+            try await removeSingleItem(at: path)
+            return nil
+        } catch {
+            return error
+        }
     }
 }

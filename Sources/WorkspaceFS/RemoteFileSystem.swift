@@ -70,7 +70,7 @@ public struct RemoteFileSystem: Sendable {
     {
         do {
             return try await info(forFileAt: path, infoAboutSymbolicLink: infoAboutSymbolicLink)
-        } catch where error.isRemote(.noSuchFileOrDirectory) {
+        } catch  where error.isRemote(.noSuchFileOrDirectory) {
             return nil
         }
     }

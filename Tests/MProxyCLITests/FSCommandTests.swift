@@ -34,10 +34,19 @@ struct FSCommandTests {
             (["mkdir", path("dir")], 1, "mkdir: cannot create directory '\(path("dir"))': File exists\n"),
             (["cat", path("dir")], 1, "cat: \(path("dir")): Is a directory\n"),
             (["stat", path("missing")], 1, "stat: cannot statx '\(path("missing"))': No such file or directory\n"),
-            (["ln", "-s", "x", path("dir/link")], 1, "ln: failed to create symbolic link '\(path("dir/link"))': File exists\n"),
+            (
+                ["ln", "-s", "x", path("dir/link")], 1,
+                "ln: failed to create symbolic link '\(path("dir/link"))': File exists\n"
+            ),
             (["readlink", path("dir/a.txt")], 1, ""),
-            (["mv", path("missing"), path("x")], 1, "mv: cannot stat '\(path("missing"))': No such file or directory\n"),
-            (["touch", path("missing/x")], 1, "touch: cannot touch '\(path("missing/x"))': No such file or directory\n"),
+            (
+                ["mv", path("missing"), path("x")], 1,
+                "mv: cannot stat '\(path("missing"))': No such file or directory\n"
+            ),
+            (
+                ["touch", path("missing/x")], 1,
+                "touch: cannot touch '\(path("missing/x"))': No such file or directory\n"
+            ),
         ]
         for (arguments, status, message) in cases {
             let result = try MProxyProcess.run(["fs", "local"] + arguments)
@@ -60,9 +69,11 @@ struct FSCommandTests {
         #expect(json.count == 3)
         let object = try JSONSerialization.jsonObject(with: Data(json[1].utf8)) as? [String: Any]
         #expect(object?["type"] as? String == "symlink" && object?["target"] as? String == "a.txt")
-        #expect(try fs("find", path("dir"), "-type", "f").outputText == "\(path("dir/.hidden"))\n\(path("dir/a.txt"))\n")
+        #expect(
+            try fs("find", path("dir"), "-type", "f").outputText == "\(path("dir/.hidden"))\n\(path("dir/a.txt"))\n")
         #expect(try fs("find", path("dir"), "-name", "*.txt").outputText == "\(path("dir/a.txt"))\n")
-        #expect(try fs("tree", path("dir")).outputText.hasSuffix("├── link -> a.txt\n└── sub\n\n1 directory, 2 files\n"))
+        #expect(
+            try fs("tree", path("dir")).outputText.hasSuffix("├── link -> a.txt\n└── sub\n\n1 directory, 2 files\n"))
         #expect(try fs("cat", path("dir/a.txt"), path("dir/link")).outputText == "hello\nhello\n")
         #expect(try fs("readlink", path("dir/link")).outputText == "a.txt\n")
         #expect(try fs("stat", path("dir/a.txt")).outputText.contains("Size: 6 "))
@@ -78,7 +89,8 @@ struct FSCommandTests {
         #expect(try fs("truncate", "-s", "1K", path("new/deep/t")).status == 0)
         #expect(try FileManager.default.attributesOfItem(atPath: path("new/deep/t"))[.size] as? Int == 1024)
         #expect(try fs("chmod", "u=rwx,go=", path("new/deep/t")).status == 0)
-        #expect(try FileManager.default.attributesOfItem(atPath: path("new/deep/t"))[.posixPermissions] as? Int == 0o700)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: path("new/deep/t"))[.posixPermissions] as? Int == 0o700)
         #expect(try fs("chmod", "644", path("new/deep/t")).status == 0)
         #expect(try fs("chown", "\(getuid()):\(getgid())", path("new/deep/t")).status == 0)
         #expect(try fs("mv", path("new/deep/t"), path("new/moved")).status == 0)
@@ -138,7 +150,9 @@ struct FSCommandTests {
     @Test func interruptedPutLeavesNoPartialFileAndResumeCompletesIt() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var bytes = [UInt8](repeating: 0, count: 256 << 20)
-        for index in stride(from: 0, to: bytes.count, by: 4096) { bytes[index] = UInt8(truncatingIfNeeded: index >> 12) }
+        for index in stride(from: 0, to: bytes.count, by: 4096) {
+            bytes[index] = UInt8(truncatingIfNeeded: index >> 12)
+        }
         _ = FileManager.default.createFile(atPath: path("big"), contents: Data(bytes))
         let process = Process()
         process.executableURL = MProxyProcess.executable

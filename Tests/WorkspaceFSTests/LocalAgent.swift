@@ -33,7 +33,8 @@ final class LocalAgent: Sendable {
         process.standardError = FileHandle.standardError
         try process.run()
         let transport = try FileDescriptorTransport(
-            reading: dup(output.fileHandleForReading.fileDescriptor), writing: dup(input.fileHandleForWriting.fileDescriptor),
+            reading: dup(output.fileHandleForReading.fileDescriptor),
+            writing: dup(input.fileHandleForWriting.fileDescriptor),
             closesDescriptors: true)
         try input.fileHandleForWriting.close()
         try output.fileHandleForReading.close()

@@ -19,13 +19,16 @@ struct RemoteFileSystemTests {
         try await fs.createDirectory(at: base + "/single")  // Mkdir
         let created = try await fs.createFile(at: base + "/created.txt")  // Create
         try await created.close()  // Close
-        let handle = try await fs.openFile(forWritingAt: base + "/file.txt", options: [.create, .read], permissions: 0o640)  // OpenFile
+        let handle = try await fs.openFile(
+            forWritingAt: base + "/file.txt", options: [.create, .read], permissions: 0o640)  // OpenFile
         try await handle.write(contentsOf: Array("hello world".utf8), toAbsoluteOffset: 0)  // WriteAt
         #expect(try await handle.info().size == 11)  // Fstat
         try await handle.resize(to: 5)  // Ftruncate
         try await handle.synchronize()  // Fsync
         try await handle.close()
-        let text = try await fs.withFileHandle(forReadingAt: base + "/file.txt") { handle throws(WorkspaceFSError) in try await handle.readToEnd() }  // Open, ReadAt
+        let text = try await fs.withFileHandle(forReadingAt: base + "/file.txt") { handle throws(WorkspaceFSError) in
+            try await handle.readToEnd()
+        }  // Open, ReadAt
         #expect(text == Array("hello".utf8))
         let info = try await fs.info(forFileAt: base + "/file.txt")  // Stat
         #expect(info.permissions == 0o640 && info.isRegularFile && info.size == 5)
@@ -55,11 +58,23 @@ struct RemoteFileSystemTests {
         defer { agent.finish() }
         let fs = agent.fileSystem
         let cases: [(Errno, () async throws(WorkspaceFSError) -> Void)] = [
-            (.noSuchFileOrDirectory, { () throws(WorkspaceFSError) in _ = try await fs.info(forFileAt: directory.sub("missing")) }),
-            (.directoryNotEmpty, { () throws(WorkspaceFSError) in try await fs.removeSingleItem(at: directory.sub("full")) }),
+            (
+                .noSuchFileOrDirectory,
+                { () throws(WorkspaceFSError) in _ = try await fs.info(forFileAt: directory.sub("missing")) }
+            ),
+            (
+                .directoryNotEmpty,
+                { () throws(WorkspaceFSError) in try await fs.removeSingleItem(at: directory.sub("full")) }
+            ),
             (.fileExists, { () throws(WorkspaceFSError) in try await fs.createDirectory(at: directory.sub("full")) }),
-            (.notDirectory, { () throws(WorkspaceFSError) in _ = try await fs.contentsOfDirectory(at: directory.sub("full/file")) }),
-            (.invalidArgument, { () throws(WorkspaceFSError) in _ = try await fs.destinationOfSymbolicLink(at: directory.sub("full")) }),
+            (
+                .notDirectory,
+                { () throws(WorkspaceFSError) in _ = try await fs.contentsOfDirectory(at: directory.sub("full/file")) }
+            ),
+            (
+                .invalidArgument,
+                { () throws(WorkspaceFSError) in _ = try await fs.destinationOfSymbolicLink(at: directory.sub("full")) }
+            ),
         ]
         for (expected, body) in cases {
             do {

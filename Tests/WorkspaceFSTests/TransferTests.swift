@@ -35,8 +35,12 @@ struct TransferTests {
         var options = TransferOptions()
         options.preservesAttributes = true
         let transfer = FileTransfer(fileSystem: agent.fileSystem, options: options)
-        #expect(try await transfer.upload(from: directory.sub("source.bin"), to: directory.sub("remote.bin")) == Int64(content.count))
-        #expect(try await transfer.download(from: directory.sub("remote.bin"), to: directory.sub("back.bin")) == Int64(content.count))
+        #expect(
+            try await transfer.upload(from: directory.sub("source.bin"), to: directory.sub("remote.bin"))
+                == Int64(content.count))
+        #expect(
+            try await transfer.download(from: directory.sub("remote.bin"), to: directory.sub("back.bin"))
+                == Int64(content.count))
         let isIntact = directory.read("back.bin") == content
         #expect(isIntact)
         let original = try FileManager.default.attributesOfItem(atPath: directory.sub("source.bin"))
@@ -51,11 +55,15 @@ struct TransferTests {
         defer { directory.cleanUp() }
         let names = ["plain.txt", "with space.txt", "new\nline", "ünïcödé", "-dash", "quote'\"s"]
         for (index, name) in names.enumerated() {
-            try directory.write("src/sub dir/\(name)", patternBytes(count: 1000 * index + 1, seed: UInt64(index)), mode: 0o600 + index)
+            try directory.write(
+                "src/sub dir/\(name)", patternBytes(count: 1000 * index + 1, seed: UInt64(index)), mode: 0o600 + index)
         }
-        try FileManager.default.createDirectory(atPath: directory.sub("src/empty/deeper"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("src/rel-link"), withDestinationPath: "sub dir/plain.txt")
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("src/dangling"), withDestinationPath: "/nowhere/at/all")
+        try FileManager.default.createDirectory(
+            atPath: directory.sub("src/empty/deeper"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("src/rel-link"), withDestinationPath: "sub dir/plain.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("src/dangling"), withDestinationPath: "/nowhere/at/all")
         let agent = try await LocalAgent()
         defer { agent.finish() }
         var options = TransferOptions()
@@ -64,28 +72,40 @@ struct TransferTests {
         try await transfer.uploadTree(from: directory.sub("src"), to: directory.sub("remote"))
         try await transfer.downloadTree(from: directory.sub("remote"), to: directory.sub("back"))
         for (index, name) in names.enumerated() {
-            #expect(directory.read("back/sub dir/\(name)") == patternBytes(count: 1000 * index + 1, seed: UInt64(index)))
+            #expect(
+                directory.read("back/sub dir/\(name)") == patternBytes(count: 1000 * index + 1, seed: UInt64(index)))
             let attributes = try FileManager.default.attributesOfItem(atPath: directory.sub("back/sub dir/\(name)"))
             #expect(attributes[.posixPermissions] as? Int == 0o600 + index)
         }
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.sub("back/rel-link")) == "sub dir/plain.txt")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.sub("back/dangling")) == "/nowhere/at/all")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: directory.sub("back/rel-link"))
+                == "sub dir/plain.txt")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: directory.sub("back/dangling"))
+                == "/nowhere/at/all")
         var isDirectory: ObjCBool = false
-        #expect(FileManager.default.fileExists(atPath: directory.sub("back/empty/deeper"), isDirectory: &isDirectory) && isDirectory.boolValue)
-        let sourceTime = try FileManager.default.attributesOfItem(atPath: directory.sub("src/sub dir"))[.modificationDate] as? Date
-        let copiedTime = try FileManager.default.attributesOfItem(atPath: directory.sub("back/sub dir"))[.modificationDate] as? Date
+        #expect(
+            FileManager.default.fileExists(atPath: directory.sub("back/empty/deeper"), isDirectory: &isDirectory)
+                && isDirectory.boolValue)
+        let sourceTime =
+            try FileManager.default.attributesOfItem(atPath: directory.sub("src/sub dir"))[.modificationDate] as? Date
+        let copiedTime =
+            try FileManager.default.attributesOfItem(atPath: directory.sub("back/sub dir"))[.modificationDate] as? Date
         #expect(sourceTime == copiedTime)
     }
 
     @Test func twoThousandSmallFiles() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanUp() }
-        for index in 0..<2000 { try directory.write("many/d\(index / 100)/f\(index)", patternBytes(count: 1024, seed: UInt64(index))) }
+        for index in 0..<2000 {
+            try directory.write("many/d\(index / 100)/f\(index)", patternBytes(count: 1024, seed: UInt64(index)))
+        }
         let agent = try await LocalAgent()
         defer { agent.finish() }
         let transfer = FileTransfer(fileSystem: agent.fileSystem)
         #expect(try await transfer.uploadTree(from: directory.sub("many"), to: directory.sub("remote")) == 2000 * 1024)
-        #expect(try await transfer.downloadTree(from: directory.sub("remote"), to: directory.sub("back")) == 2000 * 1024)
+        #expect(
+            try await transfer.downloadTree(from: directory.sub("remote"), to: directory.sub("back")) == 2000 * 1024)
         for index in stride(from: 0, to: 2000, by: 37) {
             #expect(directory.read("back/d\(index / 100)/f\(index)") == patternBytes(count: 1024, seed: UInt64(index)))
         }
@@ -121,18 +141,28 @@ struct TransferTests {
         defer { directory.cleanUp() }
         try directory.write("workspace/inside.txt", Array("in".utf8))
         try directory.write("outside/secret", Array("secret".utf8))
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("workspace/out"), withDestinationPath: "../outside/secret")
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("workspace/outdir"), withDestinationPath: "../outside")
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("workspace/absolute"), withDestinationPath: directory.sub("outside/secret"))
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("workspace/good"), withDestinationPath: "inside.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("workspace/out"), withDestinationPath: "../outside/secret")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("workspace/outdir"), withDestinationPath: "../outside")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("workspace/absolute"), withDestinationPath: directory.sub("outside/secret"))
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("workspace/good"), withDestinationPath: "inside.txt")
         let agent = try await LocalAgent(root: directory.sub("workspace"))
         defer { agent.finish() }
         let fs = agent.fileSystem
         let root = try await fs.currentDirectory()
         #expect(root.hasSuffix("/workspace"))
-        #expect(try await fs.withFileHandle(forReadingAt: "good") { handle throws(WorkspaceFSError) in try await handle.readToEnd() } == Array("in".utf8))
+        #expect(
+            try await fs.withFileHandle(forReadingAt: "good") { handle throws(WorkspaceFSError) in
+                try await handle.readToEnd()
+            } == Array("in".utf8))
         #expect(try await fs.info(forFileAt: root + "/inside.txt").size == 2)
-        let escapes = ["../outside/secret", "out", "outdir/secret", "absolute", directory.sub("outside/secret"), "/etc/passwd", "..", "inside.txt/../../outside/secret"]
+        let escapes = [
+            "../outside/secret", "out", "outdir/secret", "absolute", directory.sub("outside/secret"), "/etc/passwd",
+            "..", "inside.txt/../../outside/secret",
+        ]
         for path in escapes {
             await #expect(throws: WorkspaceFSError.self, "\(path)") { _ = try await fs.openFile(forReadingAt: path) }
             await #expect(throws: WorkspaceFSError.self, "\(path)") { _ = try await fs.info(forFileAt: path) }
@@ -155,6 +185,9 @@ struct TransferTests {
         try await fs.createSymbolicLink(at: "a/up", withDestination: "../inside.txt")
         #expect(try await fs.info(forFileAt: "a/up").size == 2)
         try await fs.removeItem(at: "a", recursively: true)
-        #expect(try await fs.contentsOfDirectory(at: ".").map(\.name) == ["absolute", "good", "inside.txt", "out", "outdir"])
+        #expect(
+            try await fs.contentsOfDirectory(at: ".").map(\.name) == [
+                "absolute", "good", "inside.txt", "out", "outdir",
+            ])
     }
 }

@@ -40,13 +40,15 @@ extension FileTransfer {
         let total = try await forEachConcurrently(files) { entry throws(WorkspaceFSError) in
             try await download(from: entry.path, to: RemotePath.join(localPath, entry.relativePath))
         }
-        let directories = [(RemoteWalkEntry(path: remotePath, relativePath: "", info: root))]
+        let directories =
+            [(RemoteWalkEntry(path: remotePath, relativePath: "", info: root))]
             + entries.filter { $0.info?.isDirectory == true }
         for entry in directories.reversed() {
             guard let info = entry.info else { continue }
             let path = entry.relativePath.isEmpty ? localPath : RemotePath.join(localPath, entry.relativePath)
             do throws(Errno) {
-                let permissions = options.preservesAttributes ? info.permissions : info.permissions & 0o777 & ~LocalFileSystem.umask
+                let permissions =
+                    options.preservesAttributes ? info.permissions : info.permissions & 0o777 & ~LocalFileSystem.umask
                 try LocalFileSystem.setPermissions(permissions, at: path)
                 if options.preservesAttributes {
                     try LocalFileSystem.setTimes(access: info.accessTime, modification: info.modificationTime, at: path)
@@ -69,17 +71,20 @@ extension FileTransfer {
             root = try LocalFileSystem.status(of: localPath)
             entries = try Self.walkLocal(localPath, relative: "")
         } catch {
-            throw WorkspaceFSError(.local, "cannot read directory '\(localPath)': \(error)", path: localPath, cause: error)
+            throw WorkspaceFSError(
+                .local, "cannot read directory '\(localPath)': \(error)", path: localPath, cause: error)
         }
         try await fileSystem.createDirectory(at: remotePath, withIntermediateDirectories: true, permissions: 0o700)
         for entry in entries where entry.status.isDirectory {
-            try await fileSystem.createDirectory(at: RemotePath.join(remotePath, entry.relativePath), permissions: 0o700)
+            try await fileSystem.createDirectory(
+                at: RemotePath.join(remotePath, entry.relativePath), permissions: 0o700)
         }
         for entry in entries where entry.status.isSymbolicLink {
             let link = RemotePath.join(remotePath, entry.relativePath)
             let target: String
             do throws(Errno) {
-                target = try LocalFileSystem.destinationOfSymbolicLink(at: RemotePath.join(localPath, entry.relativePath))
+                target = try LocalFileSystem.destinationOfSymbolicLink(
+                    at: RemotePath.join(localPath, entry.relativePath))
             } catch {
                 throw WorkspaceFSError(.local, "cannot read link '\(entry.relativePath)': \(error)", cause: error)
             }
@@ -91,7 +96,8 @@ extension FileTransfer {
         let files = entries.filter { $0.status.isRegularFile }
         let total = try await forEachConcurrently(files) { entry throws(WorkspaceFSError) in
             try await upload(
-                from: RemotePath.join(localPath, entry.relativePath), to: RemotePath.join(remotePath, entry.relativePath))
+                from: RemotePath.join(localPath, entry.relativePath),
+                to: RemotePath.join(remotePath, entry.relativePath))
         }
         let directories = [LocalEntry(relativePath: "", status: root)] + entries.filter { $0.status.isDirectory }
         for entry in directories.reversed() {

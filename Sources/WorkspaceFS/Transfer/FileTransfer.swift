@@ -1,13 +1,14 @@
 // Pipelined single-file transfers: many ReadAt/WriteAt requests in flight (TransferWindow), data
 // written to `.NAME.mproxy-part` and renamed over NAME only when complete and synced.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import AgentProto
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Moves files and trees between this machine and a ``RemoteFileSystem``.
 ///
@@ -66,7 +67,8 @@ public struct FileTransfer: Sendable {
         options.progress?(.started(path: localPath, size: info.size, alreadyDone: start))
         var finalSize = info.size
         do throws(WorkspaceFSError) {
-            finalSize = try await pump(window: window, progressPath: localPath) { offset, length throws(WorkspaceFSError) in
+            finalSize = try await pump(window: window, progressPath: localPath) {
+                offset, length throws(WorkspaceFSError) in
                 let chunk = try await handle.readChunk(fromAbsoluteOffset: offset, length: length)
                 do throws(Errno) {
                     try LocalFileSystem.write(descriptor, chunk.bytes, at: offset)
@@ -87,7 +89,8 @@ public struct FileTransfer: Sendable {
         }
         LocalFileSystem.close(descriptor)
         do throws(Errno) {
-            let permissions = options.preservesAttributes ? info.permissions : info.permissions & 0o777 & ~LocalFileSystem.umask
+            let permissions =
+                options.preservesAttributes ? info.permissions : info.permissions & 0o777 & ~LocalFileSystem.umask
             try LocalFileSystem.setPermissions(permissions, at: partial)
             if options.preservesAttributes {
                 try LocalFileSystem.setTimes(access: info.accessTime, modification: info.modificationTime, at: partial)

@@ -1,12 +1,13 @@
 // The local end of a transfer: thin wrappers over the few system calls a get or put needs, each
 // throwing `Errno` (swift-system's style, EINTR retried in one place).
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 public import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Local files for transfers: status, positional I/O, atomic rename, links, modes and times.
 public enum LocalFileSystem {
@@ -70,7 +71,9 @@ public enum LocalFileSystem {
         while filled < count {
             let got = try retrying {
                 bytes.withUnsafeMutableBytes { buffer in
-                    pread(descriptor.rawValue, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                    pread(
+                        descriptor.rawValue, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)
+                    )
                 }
             }
             if got == 0 { break }

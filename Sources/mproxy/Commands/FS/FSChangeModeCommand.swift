@@ -62,7 +62,10 @@ struct FSChangeModeCommand: FSSubcommand {
                 }
                 try await session.fileSystem.setPermissions(permissions ?? 0, at: remote)
             } catch {
-                session.report("chmod", error.isRemote(.noSuchFileOrDirectory) ? "cannot access '\(path)'" : "changing permissions of '\(path)'", error)
+                session.report(
+                    "chmod",
+                    error.isRemote(.noSuchFileOrDirectory)
+                        ? "cannot access '\(path)'" : "changing permissions of '\(path)'", error)
                 status = 1
             }
         }

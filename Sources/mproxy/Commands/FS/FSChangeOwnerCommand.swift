@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import ArgumentParser
 import SystemPackage
 import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// `chown OWNER[:GROUP] PATH...`: numeric ids, or names for the `local` destination.
 struct FSChangeOwnerCommand: FSSubcommand {
@@ -35,7 +36,10 @@ struct FSChangeOwnerCommand: FSSubcommand {
             do {
                 try await session.fileSystem.setOwner(uid: uid, gid: gid, at: session.remote(path))
             } catch {
-                session.report("chown", error.isRemote(.noSuchFileOrDirectory) ? "cannot access '\(path)'" : "changing ownership of '\(path)'", error)
+                session.report(
+                    "chown",
+                    error.isRemote(.noSuchFileOrDirectory)
+                        ? "cannot access '\(path)'" : "changing ownership of '\(path)'", error)
                 status = 1
             }
         }

@@ -55,7 +55,9 @@ struct FSCopyCommand: FSSubcommand {
         }
     }
 
-    private func copy(_ source: String, to destination: String, size: Int64, meter: FSProgressMeter?, in session: FSSession)
+    private func copy(
+        _ source: String, to destination: String, size: Int64, meter: FSProgressMeter?, in session: FSSession
+    )
         async throws(WorkspaceFSError)
     {
         meter?.record(.started(path: destination, size: size, alreadyDone: 0))

@@ -20,7 +20,8 @@ struct FSDiskUsageCommand: FSSubcommand {
                 var totals: [String: UInt64] = ["": root.blocks]
                 var directories: [String] = [""]
                 if root.isDirectory {
-                    let entries = try await session.fileSystem.walk(at: remote) { failed, error throws(WorkspaceFSError) in
+                    let entries = try await session.fileSystem.walk(at: remote) {
+                        failed, error throws(WorkspaceFSError) in
                         StandardIO.writeStandardError("du: cannot read directory '\(failed)': \(error.reason)")
                     }
                     for entry in entries {

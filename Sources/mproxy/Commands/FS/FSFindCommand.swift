@@ -1,19 +1,21 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import ArgumentParser
 import Synchronization
 import SystemPackage
 import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// `find [PATH] [-name GLOB] [-type f|d|l] [--json]`.
 struct FSFindCommand: FSSubcommand {
     static let configuration = CommandConfiguration(commandName: "find", abstract: "Search for files in a tree.")
 
     @Option(name: .customLong("name", withSingleDash: true), help: "Base names matching the glob.") var name: String?
-    @Option(name: .customLong("type", withSingleDash: true), help: "f (file), d (directory) or l (symlink).") var type: String?
+    @Option(name: .customLong("type", withSingleDash: true), help: "f (file), d (directory) or l (symlink).") var type:
+        String?
     @Flag(help: "One JSON object per match.") var json = false
     @Argument(help: "Where to start (default: '.').") var path: String = "."
 
@@ -42,7 +44,9 @@ struct FSFindCommand: FSSubcommand {
                     StandardIO.writeStandardError("find: '\(failed)': \(error.reason)")
                     status.fail()
                 }
-                found += entries.compactMap { entry in entry.info.map { (RemotePath.join(path, entry.relativePath), $0) } }
+                found += entries.compactMap { entry in
+                    entry.info.map { (RemotePath.join(path, entry.relativePath), $0) }
+                }
             }
             for (foundPath, info) in found where matches(info, name: RemotePath.baseName(foundPath)) {
                 if json { session.printJSON(FSFormat.json(info, path: foundPath)) } else { session.print(foundPath) }
@@ -53,13 +57,4 @@ struct FSFindCommand: FSSubcommand {
         }
         return status.value
     }
-}
-
-/// An exit status a walk's error callback may set.
-final class StatusBox: Sendable {
-    private let status = Mutex<Int32>(0)
-    /// Marks the command failed.
-    func fail() { status.withLock { $0 = 1 } }
-    /// The status.
-    var value: Int32 { status.withLock { $0 } }
 }

@@ -1,12 +1,13 @@
 // How `mproxy fs` prints sizes, dates and entries: like coreutils for people, JSON Lines for scripts.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import AgentProto
 import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 enum FSFormat {
     /// A size as `ls -h` and `df -h` print it: bytes below 1024, else one decimal below 10 and whole

@@ -23,7 +23,8 @@ struct FSGetCommand: FSSubcommand {
         var status: Int32 = 0
         for source in sources {
             let remote = session.remote(source)
-            let target = destinationIsDirectory ? RemotePath.join(destination, RemotePath.baseName(remote)) : destination
+            let target =
+                destinationIsDirectory ? RemotePath.join(destination, RemotePath.baseName(remote)) : destination
             do {
                 let info = try await session.fileSystem.info(forFileAt: remote)
                 if info.isDirectory {

@@ -2,9 +2,9 @@
 // up/down history, Tab completion; the terminal is restored when the shell ends.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Reads lines from a terminal with editing and history.
@@ -90,7 +90,9 @@ struct FSLineEditor {
                     line.insert(contentsOf: insert, at: cursor)
                     cursor += insert.count
                 } else if options.count > 1 {
-                    let common = options.dropFirst().reduce(options[0]) { String(zip($0, $1).prefix { $0 == $1 }.map(\.0)) }
+                    let common = options.dropFirst().reduce(options[0]) {
+                        String(zip($0, $1).prefix { $0 == $1 }.map(\.0))
+                    }
                     if common.count > typing.count {
                         let insert = Array(common.dropFirst(typing.count))
                         line.insert(contentsOf: insert, at: cursor)

@@ -21,9 +21,12 @@ struct FSListCommand: FSSubcommand {
         var directories: [String] = []
         for path in targets {
             do {
-                let info = try await session.fileSystem.info(forFileAt: session.remote(path), infoAboutSymbolicLink: true)
+                let info = try await session.fileSystem.info(
+                    forFileAt: session.remote(path), infoAboutSymbolicLink: true)
                 var isDirectory = info.isDirectory
-                if info.isSymbolicLink, !long, let followed = try? await session.fileSystem.info(forFileAt: session.remote(path)) {
+                if info.isSymbolicLink, !long,
+                    let followed = try? await session.fileSystem.info(forFileAt: session.remote(path))
+                {
                     isDirectory = followed.isDirectory
                 }
                 if isDirectory { directories.append(path) } else { files.append((path, info)) }
@@ -105,7 +108,8 @@ struct FSListCommand: FSSubcommand {
         let widths = [links, owners, groups, sizes].map { $0.map(\.count).max() ?? 0 }
         for (index, (path, info)) in entries.enumerated() {
             var line = info.modeDescription + " " + FSFormat.padLeft(links[index], widths[0]) + " "
-            line += FSFormat.padRight(owners[index], widths[1]) + " " + FSFormat.padRight(groups[index], widths[2]) + " "
+            line +=
+                FSFormat.padRight(owners[index], widths[1]) + " " + FSFormat.padRight(groups[index], widths[2]) + " "
             line += FSFormat.padLeft(sizes[index], widths[3]) + " " + FSFormat.listingDate(info.modificationTime) + " "
             line += names[index]
             if let target = targets[path] { line += " -> " + target }

@@ -9,7 +9,9 @@ struct FSMoveCommand: FSSubcommand {
     @Argument(help: "Sources, then the destination.") var paths: [String]
 
     func validate() throws {
-        guard paths.count >= 2 else { throw ValidationError("missing destination file operand after '\(paths.first ?? "")'") }
+        guard paths.count >= 2 else {
+            throw ValidationError("missing destination file operand after '\(paths.first ?? "")'")
+        }
     }
 
     func run(in session: FSSession) async -> Int32 {
@@ -28,10 +30,12 @@ struct FSMoveCommand: FSSubcommand {
             } catch {
                 var missing = false
                 if error.isRemote(.noSuchFileOrDirectory) {
-                    missing = (try? await session.fileSystem.info(forFileAt: remote, infoAboutSymbolicLink: true)) == nil
+                    missing =
+                        (try? await session.fileSystem.info(forFileAt: remote, infoAboutSymbolicLink: true)) == nil
                 }
                 session.report(
-                    "mv", missing ? "cannot stat '\(source)'" : "cannot move '\(source)' to '\(paths[paths.count - 1])'",
+                    "mv",
+                    missing ? "cannot stat '\(source)'" : "cannot move '\(source)' to '\(paths[paths.count - 1])'",
                     error)
                 status = 1
             }

@@ -1,13 +1,14 @@
 // Transfer progress on a terminal's stderr: the current file's bytes, rate and ETA, and the totals,
 // redrawn at most ten times a second on one line.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
 import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Draws transfer progress; fed from any task through ``record(_:)``.
 final class FSProgressMeter: Sendable {

@@ -1,13 +1,14 @@
 // One `mproxy fs` session: the remote file system, the remote and local working directories the
 // interactive shell moves, and how commands report (coreutils-style messages, exit codes).
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import AgentProto
 import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The state every `mproxy fs` command runs in.
 final class FSSession {
@@ -62,13 +63,17 @@ final class FSSession {
 
     /// The owner's name as `ls` shows it: a local user name for the local destination, else the number.
     func ownerName(_ uid: UInt32) -> String {
-        if namesOwnersLocally, let entry = getpwuid(uid), let name = entry.pointee.pw_name { return String(cString: name) }
+        if namesOwnersLocally, let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
         return String(uid)
     }
 
     /// The group's name as `ls` shows it.
     func groupName(_ gid: UInt32) -> String {
-        if namesOwnersLocally, let entry = getgrgid(gid), let name = entry.pointee.gr_name { return String(cString: name) }
+        if namesOwnersLocally, let entry = getgrgid(gid), let name = entry.pointee.gr_name {
+            return String(cString: name)
+        }
         return String(gid)
     }
 }

@@ -2,13 +2,14 @@
 // On a terminal it edits lines (FSLineEditor: history, tab completion of remote paths); on a pipe
 // it reads one command per line, like `sftp -b`, and stops at the first failure.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import ArgumentParser
 import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The interactive shell.
 struct FSShell {
@@ -83,60 +84,17 @@ struct FSShell {
         let words = FSShellWords.split(line)
         let typing = line.hasSuffix(" ") ? "" : (words.last ?? "")
         if words.count <= 1 && !line.hasSuffix(" ") {
-            let names = FSSubcommands.all.compactMap { $0.configuration.commandName } + ["cd", "lcd", "lpwd", "exit", "help"]
+            let names =
+                FSSubcommands.all.compactMap { $0.configuration.commandName } + ["cd", "lcd", "lpwd", "exit", "help"]
             return names.filter { $0.hasPrefix(typing) }.sorted()
         }
         let directoryPart = typing.contains("/") ? String(typing[...typing.lastIndex(of: "/")!]) : ""
         let namePrefix = String(typing.dropFirst(directoryPart.count))
         let directory = session.remote(directoryPart.isEmpty ? "." : directoryPart)
         guard let entries = try? await session.fileSystem.contentsOfDirectory(at: directory) else { return [] }
-        return entries.filter { $0.name.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.name.hasPrefix(".")) }
-            .map { directoryPart + $0.name + ($0.isDirectory ? "/" : "") }
-    }
-}
-
-/// Splits a shell line into words: spaces separate, single and double quotes group, backslash escapes.
-enum FSShellWords {
-    static func split(_ line: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quote: Character?
-        var escaped = false
-        for character in line {
-            if escaped {
-                current.append(character)
-                escaped = false
-                continue
-            }
-            if character == "\\" && quote != "'" {
-                escaped = true
-                inWord = true
-                continue
-            }
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-                continue
-            }
-            if character == "'" || character == "\"" {
-                quote = character
-                inWord = true
-            } else if character == " " || character == "\t" {
-                if inWord { words.append(current) }
-                current = ""
-                inWord = false
-            } else {
-                current.append(character)
-                inWord = true
-            }
+        return entries.filter {
+            $0.name.hasPrefix(namePrefix) && (namePrefix.hasPrefix(".") || !$0.name.hasPrefix("."))
         }
-        if inWord { words.append(current) }
-        return words
-    }
-
-    /// `word` quoted for the shell line when it needs it.
-    static func quote(_ word: String) -> String {
-        guard word.contains(where: { " \t'\"\\".contains($0) }) else { return word }
-        return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        .map { directoryPart + $0.name + ($0.isDirectory ? "/" : "") }
     }
 }

@@ -16,7 +16,8 @@ struct FSStatCommand: FSSubcommand {
             do {
                 let remote = session.remote(path)
                 let info = try await session.fileSystem.info(forFileAt: remote, infoAboutSymbolicLink: !dereference)
-                let target = info.isSymbolicLink ? try await session.fileSystem.destinationOfSymbolicLink(at: remote) : nil
+                let target =
+                    info.isSymbolicLink ? try await session.fileSystem.destinationOfSymbolicLink(at: remote) : nil
                 if json {
                     session.printJSON(FSFormat.json(info, path: path, target: target))
                     continue
@@ -31,12 +32,14 @@ struct FSStatCommand: FSSubcommand {
                 let permissions = String(info.permissions, radix: 8)
                 session.print("  File: \(name)")
                 session.print(
-                    "  Size: \(FSFormat.padRight(String(info.size), 15))Blocks: \(FSFormat.padRight(String(info.blocks), 10)) \(kind)")
+                    "  Size: \(FSFormat.padRight(String(info.size), 15))Blocks: \(FSFormat.padRight(String(info.blocks), 10)) \(kind)"
+                )
                 session.print("Inode: \(FSFormat.padRight(String(info.inode), 15))Links: \(info.linkCount)")
                 session.print(
                     "Access: (\(String(repeating: "0", count: max(0, 4 - permissions.count)))\(permissions)/\(info.modeDescription))"
                         + "  Uid: (\(FSFormat.padLeft(String(info.uid), 5))/\(FSFormat.padLeft(session.ownerName(info.uid), 8)))"
-                        + "   Gid: (\(FSFormat.padLeft(String(info.gid), 5))/\(FSFormat.padLeft(session.groupName(info.gid), 8)))")
+                        + "   Gid: (\(FSFormat.padLeft(String(info.gid), 5))/\(FSFormat.padLeft(session.groupName(info.gid), 8)))"
+                )
                 session.print("Access: \(FSFormat.fullDate(info.accessTime))")
                 session.print("Modify: \(FSFormat.fullDate(info.modificationTime))")
                 session.print("Change: \(FSFormat.fullDate(info.changeTime))")

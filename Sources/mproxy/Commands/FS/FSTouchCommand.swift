@@ -1,15 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import ArgumentParser
 import SystemPackage
 import WorkspaceFS
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// `touch [-c] PATH...`: creates missing files and sets both times to now.
 struct FSTouchCommand: FSSubcommand {
-    static let configuration = CommandConfiguration(commandName: "touch", abstract: "Create files or update their times.")
+    static let configuration = CommandConfiguration(
+        commandName: "touch", abstract: "Create files or update their times.")
 
     @Flag(name: .customShort("c"), help: "Do not create missing files.") var noCreate = false
     @Argument(help: "The files.") var paths: [String]
@@ -24,7 +26,8 @@ struct FSTouchCommand: FSSubcommand {
             do {
                 if try await session.fileSystem.infoIfExists(forFileAt: remote) == nil {
                     if noCreate { continue }
-                    let handle = try await session.fileSystem.openFile(forWritingAt: remote, options: [.create], permissions: 0o666)
+                    let handle = try await session.fileSystem.openFile(
+                        forWritingAt: remote, options: [.create], permissions: 0o666)
                     try await handle.close()
                 }
                 try await session.fileSystem.setTimes(access: nanoseconds, modification: nanoseconds, at: remote)

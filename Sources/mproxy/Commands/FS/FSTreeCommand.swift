@@ -44,7 +44,8 @@ struct FSTreeCommand: FSSubcommand {
             }
         }
         await draw(".", prefix: "")
-        session.print("\n\(directories) director\(directories == 1 ? "y" : "ies"), \(files) file\(files == 1 ? "" : "s")")
+        session.print(
+            "\n\(directories) director\(directories == 1 ? "y" : "ies"), \(files) file\(files == 1 ? "" : "s")")
         return 0
     }
 }

@@ -29,7 +29,8 @@ struct FSTruncateCommand: FSSubcommand {
             let remote = session.remote(path)
             do {
                 if !noCreate, try await session.fileSystem.infoIfExists(forFileAt: remote) == nil {
-                    try await session.fileSystem.openFile(forWritingAt: remote, options: [.create], permissions: 0o666).close()
+                    try await session.fileSystem.openFile(forWritingAt: remote, options: [.create], permissions: 0o666)
+                        .close()
                 }
                 try await session.fileSystem.truncateFile(at: remote, to: length)
             } catch {

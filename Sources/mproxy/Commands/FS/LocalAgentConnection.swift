@@ -1,13 +1,14 @@
 // The `local` destination: the built mproxy-agent runs as a child with pipes on its stdin/stdout,
 // the same agent and protocol an SSH destination uses, without the network.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import AgentProto
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A running local agent and the client mux talking to it.
 final class LocalAgentConnection: Sendable {
@@ -97,10 +98,4 @@ private struct HelloObserver: FrameObserver {
 /// Where the hello's capabilities land (the receiving thread writes, the command reads).
 private final class HelloRecord: Sendable {
     let capabilities = Mutex<[String]?>(nil)
-}
-
-/// The destination could not be reached or its agent could not be started.
-struct FSConnectionError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
