@@ -71,7 +71,10 @@ public struct FileTransfer: Sendable {
                 offset, length throws(WorkspaceFSError) in
                 let chunk = try await handle.readChunk(fromAbsoluteOffset: offset, length: length)
                 do throws(Errno) {
-                    try LocalFileSystem.write(descriptor, chunk.bytes, at: offset)
+                    let bytes = chunk.bytes
+                    try await LocalIOThreads.shared.run { () throws(Errno) in
+                        try LocalFileSystem.write(descriptor, bytes, at: offset)
+                    }
                 } catch {
                     throw localError(error, "cannot write", partial)
                 }
@@ -145,7 +148,9 @@ public struct FileTransfer: Sendable {
             _ = try await pump(window: window, progressPath: remotePath) { offset, length throws(WorkspaceFSError) in
                 let bytes: [UInt8]
                 do throws(Errno) {
-                    bytes = try LocalFileSystem.read(descriptor, count: length, at: offset)
+                    bytes = try await LocalIOThreads.shared.run { () throws(Errno) in
+                        try LocalFileSystem.read(descriptor, count: length, at: offset)
+                    }
                 } catch {
                     throw localError(error, "cannot read", localPath)
                 }
