@@ -134,6 +134,17 @@ struct FSCommandTests {
         #expect(terminal.screen.components(separatedBy: "hello\r\n").count == 3)  // cat a.txt, then cat link
     }
 
+    @Test func progressShowsOnATerminalOnly() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = FileManager.default.createFile(atPath: path("data"), contents: Data(count: 4 << 20))
+        let terminal = try PseudoTerminalSession(["fs", "local", "get", path("data"), path("copy")])
+        #expect(terminal.waitFor("1/1 files"))
+        #expect(terminal.waitForExit() == 0)
+        #expect(terminal.screen.contains("total 4.0M/4.0M"))
+        let piped = try fs("get", path("data"), path("again"))
+        #expect(piped.status == 0 && piped.errorText.isEmpty)
+    }
+
     @Test func rootConfinesTheSession() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createSymbolicLink(atPath: path("dir/out"), withDestinationPath: "../..")

@@ -1,3 +1,4 @@
+import AgentProto
 import ArgumentParser
 import SystemPackage
 import WorkspaceFS
@@ -9,6 +10,7 @@ struct FSDiskUsageCommand: FSSubcommand {
 
     @Flag(name: .customShort("s"), help: "One total per argument.") var summarize = false
     @Flag(name: .customShort("h"), help: "Sizes as 1.5K, 23M, 4.0G.") var human = false
+    @Flag(help: "One JSON object per line: path and bytes allocated.") var json = false
     @Argument(help: "What to measure (default: the working directory).") var paths: [String] = []
 
     func run(in session: FSSession) async -> Int32 {
@@ -42,7 +44,15 @@ struct FSDiskUsageCommand: FSSubcommand {
                 for directory in lines {
                     let blocks = totals[directory, default: 0]
                     let size = human ? FSFormat.humanSize(Int64(blocks) * 512) : String((blocks + 1) / 2)
-                    session.print("\(size)\t\(directory.isEmpty ? path : RemotePath.join(path, directory))")
+                    let shown = directory.isEmpty ? path : RemotePath.join(path, directory)
+                    if json {
+                        session.printJSON(
+                            .object([
+                                JSONMember("path", .string(shown)), JSONMember("bytes", .number(String(blocks * 512))),
+                            ]))
+                    } else {
+                        session.print("\(size)\t\(shown)")
+                    }
                 }
             } catch {
                 session.report("du", "cannot access '\(path)'", error)

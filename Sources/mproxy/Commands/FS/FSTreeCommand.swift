@@ -7,6 +7,7 @@ struct FSTreeCommand: FSSubcommand {
     static let configuration = CommandConfiguration(commandName: "tree", abstract: "Draw a directory tree.")
 
     @Flag(name: .customShort("a"), help: "Include names starting with '.'.") var all = false
+    @Flag(help: "One JSON object per entry instead of the drawing.") var json = false
     @Argument(help: "The top (default: '.').") var path: String = "."
 
     func run(in session: FSSession) async -> Int32 {
@@ -19,6 +20,13 @@ struct FSTreeCommand: FSSubcommand {
             return 2
         }
         let visible = entries.filter { all || !$0.relativePath.split(separator: "/").contains { $0.hasPrefix(".") } }
+        if json {
+            for entry in visible {
+                guard let info = entry.info else { continue }
+                session.printJSON(FSFormat.json(info, path: RemotePath.join(path, entry.relativePath)))
+            }
+            return 0
+        }
         var children: [String: [RemoteWalkEntry]] = [:]
         for entry in visible { children[RemotePath.directoryName(entry.relativePath), default: []].append(entry) }
         session.print(path)
