@@ -62,9 +62,12 @@ final class WorkspaceConfinement: Sendable {
             }
             var response = server.handle(rewritten)
             if response.isError {
-                response.errorMessage = response.errorMessage
-                    .replacing(rewritten.path, with: request.path)
-                    .replacing(rewritten.newPath.isEmpty ? "\u{0}" : rewritten.newPath, with: request.newPath)
+                // The agent's text names the /proc path it used; the client should see its own path.
+                response.errorMessage = Self.replacing(rewritten.path, with: request.path, in: response.errorMessage)
+                if !rewritten.newPath.isEmpty {
+                    response.errorMessage = Self.replacing(
+                        rewritten.newPath, with: request.newPath, in: response.errorMessage)
+                }
             }
             return response
         } catch {
@@ -161,6 +164,27 @@ final class WorkspaceConfinement: Sendable {
             if response.isError, response.errno != UInt32(EEXIST) { throw Errno(rawValue: Int32(response.errno)) }
         }
         return FileOperationResponse(id: request.id)
+    }
+
+    /// `text` with every occurrence of `target` replaced (byte-wise; the stdlib's `replacing` would
+    /// link the string-processing library into the static agent).
+    private static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        let bytes = Array(text.utf8)
+        let pattern = Array(target.utf8)
+        guard !pattern.isEmpty else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if index + pattern.count <= bytes.count, bytes[index..<index + pattern.count].elementsEqual(pattern) {
+                result += replacement.utf8
+                index += pattern.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }
 
