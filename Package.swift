@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RemoteExec", targets: ["RemoteExec"]),
         .executable(name: "mproxy", targets: ["mproxy"]),
         .executable(name: "mproxy-agent", targets: ["MProxyAgent"]),
+        .library(name: "WorkspaceFS", targets: ["WorkspaceFS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,14 +31,14 @@ let package = Package(
             exclude: ["PROTOCOL.md"],
             swiftSettings: swiftSettings
         ),
-        // glibc calls Swift cannot import (GNU extensions, variadic prctl); used by the agent only.
-        .target(name: "CAgentSystem"),
+        // glibc calls Swift cannot import (GNU extensions, variadic prctl, openat2), for the agent and the client.
+        .target(name: "CSystemExtras"),
         // The remote agent: one static Linux binary speaking the mux on its stdin/stdout.
         .executableTarget(
             name: "MProxyAgent",
             dependencies: [
                 "AgentProto",
-                "CAgentSystem",
+                "CSystemExtras",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -56,8 +57,15 @@ let package = Package(
             dependencies: [
                 "AgentProto",
                 "CLibSSH",
+                "CSystemExtras",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // A typed remote file system over the file-operation RPC, with pipelined transfers.
+        .target(
+            name: "WorkspaceFS",
+            dependencies: ["AgentProto", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -65,6 +73,9 @@ let package = Package(
             dependencies: [
                 "AgentProto",
                 "RemoteExec",
+                "WorkspaceFS",
+                "CSystemExtras",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -80,10 +91,17 @@ let package = Package(
             dependencies: ["AgentProto", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "WorkspaceFSTests",
+            dependencies: [
+                "AgentProto", "WorkspaceFS", "MProxyAgent", .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `mproxy` binary; depending on it makes `swift test` build it first.
         .testTarget(
             name: "MProxyCLITests",
-            dependencies: ["AgentProto", "mproxy"],
+            dependencies: ["AgentProto", "mproxy", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

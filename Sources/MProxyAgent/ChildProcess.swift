@@ -1,7 +1,7 @@
 // Spawning the command with posix_spawn (Go `childproc.Build` + `cmd.Start`): a new process group,
 // three fresh pipes, and one socketpair per extra fd placed at exactly that number.
 
-import CAgentSystem
+import CSystemExtras
 import Glibc
 
 /// A started child and the agent's ends of its standard streams and extra descriptors.

@@ -2,7 +2,7 @@
 // so orphaned grandchildren reparented to the subreaper are reaped too, and no other code races it
 // for a status. A status that arrives before anyone asks for it is kept until asked.
 
-import CAgentSystem
+import CSystemExtras
 import Glibc
 import Synchronization
 

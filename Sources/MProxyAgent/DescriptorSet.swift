@@ -1,7 +1,7 @@
 // The descriptors made for one spawn. The child's ends are moved above every target number first,
 // so no dup2 in the spawn can overwrite a descriptor a later dup2 still reads from.
 
-import CAgentSystem
+import CSystemExtras
 import Glibc
 
 /// Pipes and socketpairs for one child, created close-on-exec.

@@ -5,6 +5,7 @@
 import AgentProto
 import Glibc
 import Synchronization
+import SystemPackage
 
 /// A fixed pool of threads answering file-operation requests with one ``FileOperationServer``.
 final class FileOperationWorkers: Sendable {
@@ -21,12 +22,35 @@ final class FileOperationWorkers: Sendable {
 
     /// The server every worker shares.
     let server = FileOperationServer()
+    /// Set from the first Config when the client asked for `root`; every request then goes through it.
+    private let confinement = Mutex<Result<WorkspaceConfinement, Errno>?>(nil)
     private let queue = Mutex(Queue())
     private let available = Semaphore()
     private let workerCount: Int
 
     init(workerCount: Int = 4) {
         self.workerCount = workerCount
+    }
+
+    /// Confines every later request beneath `rootPath` (called before the first request arrives);
+    /// when the root cannot be opened every request fails with that error instead.
+    func confine(to rootPath: String) {
+        let result: Result<WorkspaceConfinement, Errno>
+        do throws(Errno) {
+            result = .success(try WorkspaceConfinement(rootPath: rootPath))
+        } catch {
+            result = .failure(error)
+        }
+        confinement.withLock { $0 = result }
+    }
+
+    private func answer(_ request: FileOperationRequest) -> FileOperationResponse {
+        switch confinement.withLock({ $0 }) {
+        case nil: return server.handle(request)
+        case .success(let confinement)?: return confinement.handle(request, with: server)
+        case .failure(let error)?:
+            return .failure(id: request.id, error, message: "workspace root: \(error.goText); the agent refuses every path")
+        }
     }
 
     /// Queues a request; a worker answers it through `reply`.
@@ -58,7 +82,7 @@ final class FileOperationWorkers: Sendable {
             }
             guard let job else { continue }
             // A reply that cannot be sent means the connection is gone; the agent is ending anyway.
-            try? job.reply.send(server.handle(job.request))
+            try? job.reply.send(answer(job.request))
         }
     }
 }

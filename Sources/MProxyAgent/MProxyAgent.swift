@@ -1,7 +1,7 @@
 // mproxy-agent: speaks the agentproto mux on its stdin/stdout (DESIGN.md §2).
 
 import AgentProto
-import CAgentSystem
+import CSystemExtras
 import Glibc
 import Logging
 

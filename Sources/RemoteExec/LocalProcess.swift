@@ -1,3 +1,4 @@
+import CSystemExtras
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -54,6 +55,9 @@ enum LocalProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        // Only 0, 1 and 2 reach the child: descriptors other threads opened meanwhile (pipes of
+        // other children) would otherwise keep those pipes open and their readers waiting.
+        _ = mproxy_spawn_add_close_from(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0

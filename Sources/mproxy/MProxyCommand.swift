@@ -8,6 +8,7 @@ struct MProxyCommand: AsyncParsableCommand {
         abstract: "Run programs and work with files on remote machines as if they were local.",
         subcommands: [
             FramesCommand.self,
+            FSCommand.self,
             ReplayCommand.self,
             ExecCommand.self,
             PathCommand.self,

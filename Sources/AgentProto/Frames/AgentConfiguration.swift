@@ -8,23 +8,34 @@ public struct AgentConfiguration: Hashable, Sendable {
     /// Extensions the client asks the agent to use (`ext`, a negotiated extension; omitted when
     /// empty, and ignored by the Go agent as an unknown key). See PROTOCOL.md.
     public var extensions: [String]
+    /// The workspace root the agent confines file operations to (`root`, a negotiated extension sent
+    /// with `ext` containing `root`; omitted when empty). See PROTOCOL.md.
+    public var workspaceRoot: String
 
     /// Creates a configuration.
-    public init(environmentKeep: [String]? = nil, environmentRemove: [String]? = nil, extensions: [String] = []) {
+    public init(
+        environmentKeep: [String]? = nil, environmentRemove: [String]? = nil, extensions: [String] = [],
+        workspaceRoot: String = ""
+    ) {
         self.environmentKeep = environmentKeep
         self.environmentRemove = environmentRemove
         self.extensions = extensions
+        self.workspaceRoot = workspaceRoot
     }
 }
 
-// MARK: - CBOR (keys in canonical order: ext env_keep env_remove)
+// MARK: - CBOR (keys in canonical order: ext root env_keep env_remove)
 
 extension AgentConfiguration: CBORCodable {
     public func encode<Sink: CBORSink>(to sink: inout Sink) {
-        sink.writeMapHeader(count: extensions.isEmpty ? 2 : 3)
+        sink.writeMapHeader(count: 2 + (extensions.isEmpty ? 0 : 1) + (workspaceRoot.isEmpty ? 0 : 1))
         if !extensions.isEmpty {
             sink.writeText("ext")
             sink.writeTextArray(extensions)
+        }
+        if !workspaceRoot.isEmpty {
+            sink.writeText("root")
+            sink.writeText(workspaceRoot)
         }
         sink.writeText("env_keep")
         sink.writeTextArray(environmentKeep)
@@ -39,6 +50,7 @@ extension AgentConfiguration: CBORCodable {
             do throws(FrameDecodingError) {
                 switch key {
                 case "ext": extensions = try reader.readTextArray() ?? []
+                case "root": workspaceRoot = try reader.readText()
                 case "env_keep": environmentKeep = try reader.readTextArray()
                 case "env_remove": environmentRemove = try reader.readTextArray()
                 default: try reader.skipItem()

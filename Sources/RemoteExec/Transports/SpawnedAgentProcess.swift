@@ -1,3 +1,4 @@
+import CSystemExtras
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -52,6 +53,9 @@ final class SpawnedAgentProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, pair[1], 0)
         posix_spawn_file_actions_adddup2(&actions, pair[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errorPipe[1], 2)
+        // Only 0, 1 and 2 reach the child: descriptors other threads opened meanwhile (pipes of
+        // other children) would otherwise keep those pipes open and their readers waiting.
+        _ = mproxy_spawn_add_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -1,0 +1,38 @@
+#define _GNU_SOURCE
+#include "CSystemExtras.h"
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <stdint.h>
+#include <errno.h>
+
+int mproxy_become_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int mproxy_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+int mproxy_spawn_add_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
+
+int mproxy_pipe_close_on_exec(int descriptors[2]) {
+    return pipe2(descriptors, O_CLOEXEC);
+}
+
+int mproxy_openat2(int directory, const char *path, int flags, unsigned int mode, unsigned long long resolve) {
+#ifdef SYS_openat2
+    struct {
+        uint64_t flags;
+        uint64_t mode;
+        uint64_t resolve;
+    } how = {(uint64_t)(unsigned int)flags, mode, resolve};
+    return (int)syscall(SYS_openat2, directory, path, &how, sizeof how);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

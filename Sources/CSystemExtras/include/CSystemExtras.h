@@ -1,0 +1,29 @@
+// The few glibc calls Swift cannot import directly: GNU extensions hidden behind _GNU_SOURCE
+// (posix_spawn_file_actions_addchdir_np, addclosefrom_np), variadic functions (prctl) and raw
+// system calls (openat2). Used by the agent and by the client's process spawning.
+#ifndef C_SYSTEM_EXTRAS_H
+#define C_SYSTEM_EXTRAS_H
+
+#include <spawn.h>
+
+/// Makes the calling process a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER), so orphaned
+/// descendants are reparented to it; returns 0 or -1 with errno set.
+int mproxy_become_child_subreaper(void);
+
+/// Adds a chdir to a posix_spawn file-actions list (glibc 2.29+); returns 0 or an errno value.
+int mproxy_spawn_add_chdir(posix_spawn_file_actions_t *_Nonnull actions, const char *_Nonnull path);
+
+/// Adds "close every descriptor from `lowest` up" to a posix_spawn file-actions list (glibc
+/// 2.34+), so a child inherits only what was given to it, whatever other threads have open;
+/// returns 0 or an errno value.
+int mproxy_spawn_add_close_from(posix_spawn_file_actions_t *_Nonnull actions, int lowest);
+
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the start, so a concurrent spawn never
+/// inherits them; returns 0 or -1 with errno set.
+int mproxy_pipe_close_on_exec(int descriptors[_Nonnull 2]);
+
+/// openat2(2) with `resolve` flags (RESOLVE_BENEATH = 0x08, RESOLVE_NO_MAGICLINKS = 0x02), Linux
+/// 5.6+; returns a descriptor or -1 with errno set (ENOSYS on older kernels).
+int mproxy_openat2(int directory, const char *_Nonnull path, int flags, unsigned int mode, unsigned long long resolve);
+
+#endif

@@ -1,0 +1,79 @@
+// One `mproxy fs` session: the remote file system, the remote and local working directories the
+// interactive shell moves, and how commands report (coreutils-style messages, exit codes).
+
+import AgentProto
+import WorkspaceFS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// The state every `mproxy fs` command runs in.
+final class FSSession {
+    /// The remote file system.
+    let fileSystem: RemoteFileSystem
+    /// Where relative remote paths resolve (starts at the agent's working directory).
+    var remoteDirectory: String
+    /// Where relative local paths resolve (starts at this process's working directory).
+    var localDirectory: String
+    /// No progress output (`-q`, or stderr is not a terminal).
+    var isQuiet: Bool
+    /// Whether remote uids may be named with this machine's user database (the `local` destination).
+    let namesOwnersLocally: Bool
+
+    init(fileSystem: RemoteFileSystem, remoteDirectory: String, isQuiet: Bool, namesOwnersLocally: Bool) {
+        self.fileSystem = fileSystem
+        self.remoteDirectory = remoteDirectory
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        localDirectory =
+            getcwd(&buffer, buffer.count) != nil
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "."
+        self.isQuiet = isQuiet
+        self.namesOwnersLocally = namesOwnersLocally
+    }
+
+    /// `path` resolved against the remote working directory.
+    func remote(_ path: String) -> String { RemotePath.resolve(path, against: remoteDirectory) }
+
+    /// `path` resolved against the local working directory.
+    func local(_ path: String) -> String { RemotePath.resolve(path, against: localDirectory) }
+
+    /// Writes `text` to standard output.
+    func write(_ text: String) {
+        try? StandardIO.writeStandardOutput(text)
+    }
+
+    /// Writes one line to standard output.
+    func print(_ line: String) { write(line + "\n") }
+
+    /// Writes a JSON value as one line.
+    func printJSON(_ value: JSONValue) { print(JSONWriter.text(of: value)) }
+
+    /// Reports a failure the way coreutils does: `TOOL: WHAT: REASON` on standard error.
+    func report(_ tool: String, _ what: String, _ error: WorkspaceFSError) {
+        StandardIO.writeStandardError("\(tool): \(what): \(error.reason)")
+    }
+
+    /// Reports a failure without an error value.
+    func report(_ tool: String, _ message: String) {
+        StandardIO.writeStandardError("\(tool): \(message)")
+    }
+
+    /// The owner's name as `ls` shows it: a local user name for the local destination, else the number.
+    func ownerName(_ uid: UInt32) -> String {
+        if namesOwnersLocally, let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
+        return String(uid)
+    }
+
+    /// The group's name as `ls` shows it.
+    func groupName(_ gid: UInt32) -> String {
+        if namesOwnersLocally, let entry = getgrgid(gid), let name = entry.pointee.gr_name {
+            return String(cString: name)
+        }
+        return String(gid)
+    }
+}
