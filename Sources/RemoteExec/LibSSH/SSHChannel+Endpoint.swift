@@ -64,7 +64,8 @@ extension SSHChannel: SSHChannelEndpoint {
             }
             if state.started == nil { state.started = startOutcome }
             let outputWaiter = state.outputWaiter
-            let outputOutcome = state.takeChunk() ?? .success(nil)
+            // Only a waiting reader takes a chunk here; queued chunks stay for the next `next()`.
+            let outputOutcome = outputWaiter == nil ? .success(nil) : state.takeChunk() ?? .success(nil)
             defer {
                 state.startWaiter = nil
                 state.outputWaiter = nil

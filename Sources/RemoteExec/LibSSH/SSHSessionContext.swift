@@ -79,7 +79,9 @@ final class SSHSessionContext {
             if keepaliveInterval > 0 && !immediately {
                 timeout = Int32(clamping: max(0, nextKeepalive - Self.now))
             }
-            _ = ssh_event_dopoll(event, timeout)
+            debugTrace("dopoll \(timeout)")
+            let r = ssh_event_dopoll(event, timeout)
+            debugTrace("dopoll -> \(r)")
             sendKeepaliveIfDue()
         } else {
             var descriptor = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
