@@ -4,6 +4,8 @@ import Glibc
 #endif
 import Testing
 
+@testable import RemoteExec
+
 /// A throwaway OpenSSH server on 127.0.0.1 for integration tests: host and user keys generated into
 /// a temporary directory, its own sshd_config, known_hosts and ssh_config (host alias
 /// ``alias``), run as the current user, and removed by ``stop()``.
@@ -27,16 +29,17 @@ final class TestSSHServer: @unchecked Sendable {
     let hostPublicKey: String
     /// The login name: the current user.
     let user: String
-    private let process: Process
+    /// The listening sshd (`-D`, so it is our child and its pid is known).
+    private let processIdentifier: pid_t
 
     static let sshdPath = "/usr/sbin/sshd"
 
     private init(
-        directory: URL, port: Int, process: Process, hostPublicKey: String, user: String
+        directory: URL, port: Int, processIdentifier: pid_t, hostPublicKey: String, user: String
     ) {
         self.directory = directory
         self.port = port
-        self.process = process
+        self.processIdentifier = processIdentifier
         self.hostPublicKey = hostPublicKey
         self.user = user
         configurationFile = directory.appendingPathComponent("ssh_config").path
@@ -87,19 +90,15 @@ final class TestSSHServer: @unchecked Sendable {
                 """
             try configuration.write(toFile: path("sshd_config"), atomically: true, encoding: .utf8)
             try? FileManager.default.removeItem(atPath: path("sshd.pid"))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: sshdPath)
-            process.arguments = ["-D", "-f", path("sshd_config"), "-E", path("sshd.log")]
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            if waitUntilListening(port: port, pidFile: path("sshd.pid"), process: process) {
+            let pid = try spawn(sshdPath, arguments: ["-D", "-f", path("sshd_config"), "-E", path("sshd.log")])
+            if waitUntilListening(port: port, pidFile: path("sshd.pid"), processIdentifier: pid) {
                 let server = TestSSHServer(
-                    directory: directory, port: port, process: process, hostPublicKey: hostPublicKey, user: user)
+                    directory: directory, port: port, processIdentifier: pid, hostPublicKey: hostPublicKey, user: user)
                 try server.writeClientFiles()
                 return server
             }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            kill(pid, SIGTERM)
+            reap(pid)
             lastFailure = (try? String(contentsOfFile: path("sshd.log"), encoding: .utf8)) ?? ""
         }
         try? FileManager.default.removeItem(at: directory)
@@ -144,32 +143,60 @@ final class TestSSHServer: @unchecked Sendable {
     /// SIGKILLs every per-connection sshd process (the children of the listener), cutting every
     /// client connection at once; the listener keeps running.
     func killConnections() {
-        for child in Self.children(of: process.processIdentifier) { kill(child, SIGKILL) }
+        for child in Self.children(of: processIdentifier) { kill(child, SIGKILL) }
     }
 
     /// Stops sshd and its connections and removes the directory.
     func stop() {
         killConnections()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(processIdentifier, SIGTERM)
+        Self.reap(processIdentifier)
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// The server's log, for failure messages.
     var log: String { (try? String(contentsOf: directory.appendingPathComponent("sshd.log"), encoding: .utf8)) ?? "" }
 
+    // Foundation's Process is avoided here: its waitUntilExit hangs when several tests spawn at once.
     private static func generateKey(at path: String) throws {
-        let keygen = Process()
-        keygen.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
-        keygen.arguments = ["-q", "-t", "ed25519", "-N", "", "-C", "mproxy-test", "-f", path]
-        keygen.standardInput = FileHandle.nullDevice
+        let result: LocalProcess.Result
         do {
-            try keygen.run()
+            result = try LocalProcess.run(
+                "/usr/bin/ssh-keygen", arguments: ["-q", "-t", "ed25519", "-N", "", "-C", "mproxy-test", "-f", path])
         } catch {
             throw FixtureError("could not run ssh-keygen (\(error)): apt-get install -y openssh-client")
         }
-        keygen.waitUntilExit()
-        guard keygen.terminationStatus == 0 else { throw FixtureError("ssh-keygen failed for \(path)") }
+        guard result.status == 0 else {
+            throw FixtureError("ssh-keygen failed for \(path): \(String(decoding: result.standardError, as: UTF8.self))")
+        }
+    }
+
+    /// Starts `executable` with stdio on /dev/null and returns its pid.
+    private static func spawn(_ executable: String, arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else { throw FixtureError("could not start \(executable): error \(result)") }
+        return pid
+    }
+
+    /// Waits for a child to end, so it leaves no zombie.
+    private static func reap(_ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    /// Whether the child is still running (not exited and reaped).
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
     }
 
     /// A port that was free a moment ago on 127.0.0.1 (sshd start is retried if it was taken since).
@@ -191,9 +218,9 @@ final class TestSSHServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static func waitUntilListening(port: Int, pidFile: String, process: Process) -> Bool {
+    private static func waitUntilListening(port: Int, pidFile: String, processIdentifier: pid_t) -> Bool {
         for _ in 0..<500 {
-            guard process.isRunning else { return false }
+            guard isRunning(processIdentifier) else { return false }
             if FileManager.default.fileExists(atPath: pidFile) && canConnect(port: port) { return true }
             usleep(10_000)
         }
