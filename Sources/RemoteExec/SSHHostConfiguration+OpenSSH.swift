@@ -32,6 +32,11 @@ extension SSHHostConfiguration {
             case "connecttimeout": connectTimeout = Int(value)
             case "serveraliveinterval": serverAliveInterval = Int(value) ?? 0
             case "serveralivecountmax": serverAliveCountMax = Int(value) ?? 3
+            case "setenv":
+                // One line per variable, `NAME=VALUE`, quotes already removed by ssh -G.
+                guard let equals = value.firstIndex(of: "="), equals != value.startIndex else { continue }
+                environment.append(
+                    EnvironmentVariable(name: String(value[..<equals]), value: String(value[value.index(after: equals)...])))
             default: continue
             }
         }

@@ -6,8 +6,9 @@ import CLibSSH
 ///
 /// Not `Sendable`: owned by an ``SSHSession`` and used only on its thread.
 final class SSHChannelPump {
-    private enum Phase {
+    private enum Phase: Equatable {
         case opening
+        case settingEnvironment(Int)
         case requestingExec
         case running
         case finished
@@ -89,7 +90,21 @@ final class SSHChannelPump {
             guard result == SSH_OK else {
                 return finish(.failure(channelError("the server refused to open a session channel", result)))
             }
-            phase = .requestingExec
+            phase = .settingEnvironment(0)
+            return service()
+        case .settingEnvironment(let index):
+            let variables = session.configuration.environment
+            guard index < variables.count else {
+                phase = .requestingExec
+                return service()
+            }
+            let result = ssh_channel_request_env(channel, variables[index].name, variables[index].value)
+            if result == SSH_AGAIN { return false }
+            // A refused variable is not an error (OpenSSH goes on too); a lost connection is.
+            guard result == SSH_OK || session.isConnected else {
+                return finish(.failure(channelError("could not send SetEnv \(variables[index].name)", result)))
+            }
+            phase = .settingEnvironment(index + 1)
             return service()
         case .requestingExec:
             let result = ssh_channel_request_exec(channel, command)

@@ -81,9 +81,6 @@ final class SSHSession {
         // Small frames must not wait for Nagle's algorithm: an exec on loopback drops from ~44 ms to ~2 ms.
         var noDelay: Int32 = 1
         try setOption(SSH_OPTIONS_NODELAY, pointer: &noDelay)
-        // Host keys are checked by SSHKnownHosts after the handshake, with our own policy and messages.
-        var strict: Int32 = 0
-        try setOption(SSH_OPTIONS_STRICTHOSTKEYCHECK, pointer: &strict)
     }
 
     /// Connects and performs the key exchange, blocking the session thread.
