@@ -85,7 +85,6 @@ final class SSHChannelPump {
         case .opening:
             if endpoint.isAbandoned { return finish(.failure(SSHError(.channelOpenFailed, "the channel was closed before it opened"))) }
             let result = ssh_channel_open_session(channel)
-            debugTrace("open_session -> \(result)")
             if result == SSH_AGAIN { return false }
             guard result == SSH_OK else {
                 return finish(.failure(channelError("the server refused to open a session channel", result)))
@@ -108,7 +107,6 @@ final class SSHChannelPump {
             return service()
         case .requestingExec:
             let result = ssh_channel_request_exec(channel, command)
-            debugTrace("request_exec -> \(result)")
             if result == SSH_AGAIN { return false }
             guard result == SSH_OK else {
                 return finish(.failure(channelError("the server refused to run the command", result)))
@@ -248,6 +246,3 @@ final class SSHChannelPump {
         return true
     }
 }
-
-import Glibc
-func debugTrace(_ text: String) { if getenv("MPROXY_TRACE") != nil { let line = "TRACE \(pthread_self()) \(text)\n"; _ = write(2, line, line.utf8.count) } }

@@ -79,9 +79,7 @@ final class SSHSessionContext {
             if keepaliveInterval > 0 && !immediately {
                 timeout = Int32(clamping: max(0, nextKeepalive - Self.now))
             }
-            debugTrace("dopoll \(timeout)")
-            let r = ssh_event_dopoll(event, timeout)
-            debugTrace("dopoll -> \(r)")
+            _ = ssh_event_dopoll(event, timeout)
             sendKeepaliveIfDue()
         } else {
             var descriptor = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
