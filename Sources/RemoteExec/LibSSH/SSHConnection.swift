@@ -61,12 +61,25 @@ public final class SSHConnection: Sendable {
     ///
     /// - Throws: ``SSHError`` `channelOpenFailed`, or `disconnected` when the connection is gone.
     public func execute(_ command: String) async throws(SSHError) -> SSHChannel {
-        let channel = SSHChannel(command: command, thread: thread)
+        let channel = SSHChannel(command: command, connection: self)
         try await thread.perform { context throws(SSHError) in
             try context.startChannel(command: command, endpoint: channel)
         }
         try await channel.waitUntilStarted()
         return channel
+    }
+
+    /// Starts `command` (an agent speaking agentproto on its stdio) on a new channel and returns a
+    /// transport for a ``Mux`` to run on; bytes wait in the channel until the mux starts it.
+    ///
+    /// - Throws: ``SSHError`` `channelOpenFailed`, or `disconnected` when the connection is gone.
+    public func startTransport(command: String) async throws(SSHError) -> SSHChannelTransport {
+        let transport = SSHChannelTransport(command: command, connection: self)
+        try await thread.perform { context throws(SSHError) in
+            try context.startChannel(command: command, endpoint: transport)
+        }
+        try await transport.waitUntilStarted()
+        return transport
     }
 
     /// Runs a small helper command to completion (`uname -sm`, `sha256sum FILE`), feeding it
