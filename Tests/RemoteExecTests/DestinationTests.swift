@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 
 @testable import RemoteExec
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("Destination parsing")
 struct DestinationTests {
@@ -126,10 +127,12 @@ struct SSHHostConfigurationParsingTests {
                 == "ssh -F '/etc/cfg' -J 'bastion' -W '[%h]:%p' 'inner'")
     }
 
-    @Test("ssh -G's spellings of StrictHostKeyChecking", arguments: [
-        ("true", StrictHostKeyChecking.yes), ("yes", .yes), ("ask", .ask), ("accept-new", .acceptNew),
-        ("false", .no), ("no", .no), ("off", .no),
-    ])
+    @Test(
+        "ssh -G's spellings of StrictHostKeyChecking",
+        arguments: [
+            ("true", StrictHostKeyChecking.yes), ("yes", .yes), ("ask", .ask), ("accept-new", .acceptNew),
+            ("false", .no), ("no", .no), ("off", .no),
+        ])
     func strictHostKeyChecking(value: String, expected: StrictHostKeyChecking) {
         let configuration = SSHHostConfiguration(
             openSSHOutput: "stricthostkeychecking \(value)", alias: "h", home: "/h", localUser: "u")
@@ -148,7 +151,8 @@ struct SSHHostConfigurationParsingTests {
         #expect(configuration.identityFiles == ["/k"])
         #expect(configuration.strictHostKeyChecking == .acceptNew)
 
-        var fromDestination = SSHHostConfiguration(openSSHOutput: Self.output, alias: "box", home: "/h", localUser: "me")
+        var fromDestination = SSHHostConfiguration(
+            openSSHOutput: Self.output, alias: "box", home: "/h", localUser: "me")
         fromDestination.apply(SSHConnectionOverrides(), destination: Destination(user: "eve", host: "box", port: 2))
         #expect(fromDestination.user == "eve")
         #expect(fromDestination.port == 2)
@@ -175,7 +179,8 @@ struct SSHHostConfigurationParsingTests {
         fputs(text, file)
         fclose(file)
         let configuration = try SSHHostConfiguration.resolve(
-            destination: Destination(host: "alias"), overrides: SSHConnectionOverrides(configurationFile: directory + "/config"))
+            destination: Destination(host: "alias"),
+            overrides: SSHConnectionOverrides(configurationFile: directory + "/config"))
         #expect(configuration.source == .openSSH)
         #expect(configuration.hostName == "192.0.2.9")
         #expect(configuration.port == 2200)

@@ -21,7 +21,8 @@ struct SSHChannelStreamingTests {
             let file = directory.appendingPathComponent("digest-input")
             try Data(bytes).write(to: file)
             let result = try LocalProcess.run("/usr/bin/sha256sum", arguments: [file.path])
-            return String(decoding: result.standardOutput, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+            return String(decoding: result.standardOutput, as: UTF8.self).split(separator: " ").first.map(String.init)
+                ?? ""
         }
     }
 
@@ -111,11 +112,13 @@ struct SSHChannelStreamingTests {
             let bytes = Self.pattern(count: 300_000)
             let path = server.directory.appendingPathComponent("up load/it's here/agent").path
             try await connection.upload(bytes: bytes, to: path, mode: 0o700)
-            let check = try await connection.run("stat -c %a \(ShellQuoting.quote(path)) && cat \(ShellQuoting.quote(path))")
+            let check = try await connection.run(
+                "stat -c %a \(ShellQuoting.quote(path)) && cat \(ShellQuoting.quote(path))")
             let text = check.standardOutput
             #expect(Array(text.prefix(4)) == Array("700\n".utf8))
             #expect(Array(text.dropFirst(4)) == bytes)
-            let leftovers = try await connection.run("ls -a \(ShellQuoting.quote(server.directory.appendingPathComponent("up load/it's here").path))")
+            let leftovers = try await connection.run(
+                "ls -a \(ShellQuoting.quote(server.directory.appendingPathComponent("up load/it's here").path))")
             #expect(leftovers.standardOutputText == ".\n..\nagent\n")
         }
     }

@@ -48,8 +48,12 @@ struct SSHHostKeyAndAuthenticationTests {
             let error = await #expect(throws: SSHError.self) { try await server.connect(overrides: overrides) }
             #expect(error?.code == .hostKeyChanged)
             #expect(error?.message.contains("CHANGED") == true)
-            #expect(error?.message.components(separatedBy: "SHA256:").count == 3, "both fingerprints: \(error?.message ?? "")")
-            #expect(error?.message.contains("ssh-keygen -f '\(server.knownHostsFile)' -R '[127.0.0.1]:\(server.port)'") == true)
+            #expect(
+                error?.message.components(separatedBy: "SHA256:").count == 3,
+                "both fingerprints: \(error?.message ?? "")")
+            #expect(
+                error?.message.contains("ssh-keygen -f '\(server.knownHostsFile)' -R '[127.0.0.1]:\(server.port)'")
+                    == true)
             #expect(try server.readKnownHosts() == "[127.0.0.1]:\(server.port) \(otherPublic)\n")
         }
     }

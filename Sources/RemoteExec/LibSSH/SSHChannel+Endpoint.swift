@@ -39,7 +39,9 @@ extension SSHChannel: SSHChannelEndpoint {
 
     func takeOutboundBytes() -> [UInt8]? {
         let (bytes, waiters) = state.withLock { state in
-            guard !state.input.isEmpty else { return ([UInt8]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]()) }
+            guard !state.input.isEmpty else {
+                return ([UInt8]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]())
+            }
             let bytes = state.input.count == 1 ? state.input[0] : Array(state.input.joined())
             state.input.removeAll(keepingCapacity: true)
             state.inputByteCount = 0
@@ -55,7 +57,8 @@ extension SSHChannel: SSHChannelEndpoint {
     var isAbandoned: Bool { state.withLock { $0.isAbandoned } }
 
     func finished(_ outcome: Result<SSHExitStatus, SSHError>) {
-        let (startWaiter, outputWaiter, writeWaiters, exitWaiters, startOutcome, outputOutcome) = state.withLock { state in
+        let (startWaiter, outputWaiter, writeWaiters, exitWaiters, startOutcome, outputOutcome) = state.withLock {
+            state in
             state.outcome = outcome
             let startOutcome: Result<Void, SSHError>
             switch outcome {

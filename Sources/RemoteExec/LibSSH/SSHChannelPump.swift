@@ -49,7 +49,9 @@ final class SSHChannelPump {
         callbacks.pointee.channel_data_function = { _, _, data, length, isStandardError, userdata in
             guard let userdata, let data else { return 0 }
             let pump = Unmanaged<SSHChannelPump>.fromOpaque(userdata).takeUnretainedValue()
-            return Int32(pump.deliver(UnsafeRawBufferPointer(start: data, count: Int(length)), isStandardError: isStandardError != 0))
+            return Int32(
+                pump.deliver(
+                    UnsafeRawBufferPointer(start: data, count: Int(length)), isStandardError: isStandardError != 0))
         }
         callbacks.pointee.channel_eof_function = { _, _, userdata in
             guard let userdata else { return }
@@ -83,7 +85,9 @@ final class SSHChannelPump {
     func service() -> Bool {
         switch phase {
         case .opening:
-            if endpoint.isAbandoned { return finish(.failure(SSHError(.channelOpenFailed, "the channel was closed before it opened"))) }
+            if endpoint.isAbandoned {
+                return finish(.failure(SSHError(.channelOpenFailed, "the channel was closed before it opened")))
+            }
             let result = ssh_channel_open_session(channel)
             if result == SSH_AGAIN { return false }
             guard result == SSH_OK else {
@@ -158,7 +162,10 @@ final class SSHChannelPump {
             return finish(.success(exitStatus ?? .unknown))
         }
         if !session.isConnected {
-            return finish(.failure(session.error(.disconnected, "the SSH connection was lost while the command ran", returnCode: SSH_ERROR)))
+            return finish(
+                .failure(
+                    session.error(
+                        .disconnected, "the SSH connection was lost while the command ran", returnCode: SSH_ERROR)))
         }
         return progressed
     }
@@ -187,7 +194,8 @@ final class SSHChannelPump {
                 }
                 guard count > 0 else { break }
                 buffer.withUnsafeBytes {
-                    endpoint.receive(UnsafeRawBufferPointer(rebasing: $0[..<Int(count)]), isStandardError: isStandardError != 0)
+                    endpoint.receive(
+                        UnsafeRawBufferPointer(rebasing: $0[..<Int(count)]), isStandardError: isStandardError != 0)
                 }
                 progressed = true
             }

@@ -110,7 +110,8 @@ extension SSHChannelTransport: SSHChannelEndpoint {
         case .success(let status):
             state.withLock { $0.exitStatus = status }
             receiveEnded()
-            resolveStart(.failure(SSHError(.channelOpenFailed, "the agent command ended before it started: \(command)")))
+            resolveStart(
+                .failure(SSHError(.channelOpenFailed, "the agent command ended before it started: \(command)")))
         case .failure(let error):
             resolveStart(.failure(error))
             let (endpoint, reportEnd, reportSend) = state.withLock { state in

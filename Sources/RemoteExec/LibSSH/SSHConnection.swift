@@ -10,7 +10,9 @@ public final class SSHConnection: Sendable {
     let thread: SSHSessionThread
     let logger: Logger
 
-    private init(destination: Destination, configuration: SSHHostConfiguration, thread: SSHSessionThread, logger: Logger) {
+    private init(
+        destination: Destination, configuration: SSHHostConfiguration, thread: SSHSessionThread, logger: Logger
+    ) {
         self.destination = destination
         self.configuration = configuration
         self.thread = thread
@@ -46,7 +48,8 @@ public final class SSHConnection: Sendable {
             logger.debug(
                 "connected",
                 metadata: [
-                    "host": "\(configuration.hostName)", "port": "\(configuration.port)", "user": "\(configuration.user)",
+                    "host": "\(configuration.hostName)", "port": "\(configuration.port)",
+                    "user": "\(configuration.user)",
                     "source": "\(configuration.source)",
                 ])
             return SSHConnection(destination: destination, configuration: configuration, thread: thread, logger: logger)

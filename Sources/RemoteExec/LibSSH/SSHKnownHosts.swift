@@ -1,8 +1,9 @@
 import CLibSSH
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The host key policy: known keys pass, unknown keys are added only when the configuration allows
@@ -19,7 +20,8 @@ enum SSHKnownHosts {
         let serverKey = try serverKeyDescription(session)
         let state = ssh_session_is_known_server(session.handle)
         let knownHostsFile = configuration.userKnownHostsFiles.first ?? "~/.ssh/known_hosts"
-        let hostEntry = configuration.port == 22 ? configuration.hostName : "[\(configuration.hostName)]:\(configuration.port)"
+        let hostEntry =
+            configuration.port == 22 ? configuration.hostName : "[\(configuration.hostName)]:\(configuration.port)"
         switch state {
         case SSH_KNOWN_HOSTS_OK:
             return

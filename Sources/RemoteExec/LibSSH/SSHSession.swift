@@ -1,8 +1,9 @@
 import CLibSSH
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// One libssh session and the channels on it, used only by its ``SSHSessionThread``.
@@ -119,7 +120,9 @@ final class SSHSession {
     private func setOption(_ option: ssh_options_e, string: String) throws(SSHError) {
         let result = ssh_options_set(handle, option, string)
         guard result == SSH_OK else {
-            throw error(.connectionFailed, "libssh rejected the setting '\(string)' (option \(option.rawValue))", returnCode: result)
+            throw error(
+                .connectionFailed, "libssh rejected the setting '\(string)' (option \(option.rawValue))",
+                returnCode: result)
         }
     }
 

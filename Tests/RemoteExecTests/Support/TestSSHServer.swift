@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 
 @testable import RemoteExec
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A throwaway OpenSSH server on 127.0.0.1 for integration tests: host and user keys generated into
 /// a temporary directory, its own sshd_config, known_hosts and ssh_config (host alias
@@ -64,7 +65,9 @@ final class TestSSHServer: @unchecked Sendable {
             .split(separator: " ").prefix(2).joined(separator: " ")
         let user = NSUserName()
         // sshd refuses to start as root without its privilege separation directory.
-        if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
+        if getuid() == 0 {
+            try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        }
 
         var lastFailure = ""
         for _ in 0..<5 {
@@ -167,7 +170,8 @@ final class TestSSHServer: @unchecked Sendable {
             throw FixtureError("could not run ssh-keygen (\(error)): apt-get install -y openssh-client")
         }
         guard result.status == 0 else {
-            throw FixtureError("ssh-keygen failed for \(path): \(String(decoding: result.standardError, as: UTF8.self))")
+            throw FixtureError(
+                "ssh-keygen failed for \(path): \(String(decoding: result.standardError, as: UTF8.self))")
         }
     }
 
@@ -177,7 +181,8 @@ final class TestSSHServer: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for descriptor: Int32 in [0, 1, 2] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(
+                &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
         }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
