@@ -22,14 +22,20 @@ public final class SSHChannelTransport: FrameTransport, Sendable {
     let thread: SSHSessionThread
     let logger: Logger
     let state = Mutex(State())
-    /// Keeps the connection (and so its session thread) open while the transport is in use.
-    private let connection: SSHConnection
+    /// Keeps the connection (and so its session thread) open while the transport is in use; `nil`
+    /// while a spare waits inside the connection (which would otherwise never be released).
+    private let keepAlive: Mutex<SSHConnection?>
 
-    init(command: String, connection: SSHConnection) {
+    init(command: String, connection: SSHConnection, keepsConnectionAlive: Bool = true) {
         self.command = command
-        self.connection = connection
+        keepAlive = Mutex(keepsConnectionAlive ? connection : nil)
         thread = connection.thread
         logger = connection.logger
+    }
+
+    /// Hands a spare out: from now on it keeps `connection` open.
+    func adopt(by connection: SSHConnection) {
+        keepAlive.withLock { $0 = connection }
     }
 
     /// How the agent command ended, once its channel has closed.
