@@ -38,17 +38,22 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func takeOutboundBytes() -> [UInt8]? {
-        let (bytes, waiters) = state.withLock { state in
+        let (chunks, waiters) = state.withLock { state in
             guard !state.input.isEmpty else {
-                return ([UInt8]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]())
+                return ([[UInt8]]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]())
             }
-            let bytes = state.input.count == 1 ? state.input[0] : Array(state.input.joined())
+            let chunks = state.input
             state.input.removeAll(keepingCapacity: true)
             state.inputByteCount = 0
             defer { state.writeWaiters = [] }
-            return (bytes, state.writeWaiters)
+            return (chunks, state.writeWaiters)
         }
         for waiter in waiters { waiter.resume(returning: .success(())) }
+        // Joined outside the lock, chunk by chunk (memcpy), into one buffer for fewer channel writes.
+        guard let chunks, chunks.count > 1 else { return chunks?.first }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { bytes.append(contentsOf: chunk) }
         return bytes
     }
 
