@@ -51,7 +51,8 @@ public struct Destination: Hashable, Sendable, CustomStringConvertible {
         var portText: Substring?
         if rest.hasPrefix("[") {
             guard let close = rest.firstIndex(of: "]") else {
-                throw DestinationParsingError(.unterminatedBracket, text: text, "'[' opens an address that no ']' closes")
+                throw DestinationParsingError(
+                    .unterminatedBracket, text: text, "'[' opens an address that no ']' closes")
             }
             host = rest[rest.index(after: rest.startIndex)..<close]
             let after = rest[rest.index(after: close)...]

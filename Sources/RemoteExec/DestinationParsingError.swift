@@ -40,6 +40,7 @@ public struct DestinationParsingError: Error, Hashable, Sendable, CustomStringCo
 
     /// The message, the text, and the forms a destination may take.
     public var description: String {
-        "invalid destination '\(text)': \(message) (use host, user@host, host:port, [v6addr]:port or ssh://user@host:port)"
+        "invalid destination '\(text)': \(message) "
+            + "(use host, user@host, host:port, [v6addr]:port or ssh://user@host:port)"
     }
 }

@@ -1,8 +1,8 @@
 import CSystemExtras
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Runs a small local program to completion and collects its output (`ssh -G`), blocking the

@@ -26,12 +26,20 @@ extension SSHHostConfiguration {
             case "proxycommand": proxyCommand = value == "none" ? nil : value
             case "proxyjump": proxyJump = value == "none" ? nil : value
             case "userknownhostsfile":
-                userKnownHostsFiles = value.split(separator: " ").map { SSHPathExpansion.expandTilde(String($0), home: home) }
+                userKnownHostsFiles = value.split(separator: " ").map {
+                    SSHPathExpansion.expandTilde(String($0), home: home)
+                }
             case "stricthostkeychecking":
                 strictHostKeyChecking = StrictHostKeyChecking(configurationValue: value) ?? strictHostKeyChecking
             case "connecttimeout": connectTimeout = Int(value)
             case "serveraliveinterval": serverAliveInterval = Int(value) ?? 0
             case "serveralivecountmax": serverAliveCountMax = Int(value) ?? 3
+            case "setenv":
+                // One line per variable, `NAME=VALUE`, quotes already removed by ssh -G.
+                guard let equals = value.firstIndex(of: "="), equals != value.startIndex else { continue }
+                environment.append(
+                    EnvironmentVariable(
+                        name: String(value[..<equals]), value: String(value[value.index(after: equals)...])))
             default: continue
             }
         }

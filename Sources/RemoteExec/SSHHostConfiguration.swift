@@ -40,6 +40,9 @@ public struct SSHHostConfiguration: Hashable, Sendable {
     public var serverAliveInterval: Int
     /// Keepalives that may go unanswered before the connection counts as lost.
     public var serverAliveCountMax: Int
+    /// Variables sent to the server before each command (`SetEnv`), in order; the server's
+    /// `AcceptEnv` decides which it keeps.
+    public var environment: [EnvironmentVariable] = []
     /// The `-F` file the settings were read from, `nil` for the default files.
     public var configurationFile: String?
     /// Where the settings came from.
@@ -70,6 +73,20 @@ public struct SSHHostConfiguration: Hashable, Sendable {
         self.serverAliveCountMax = serverAliveCountMax
         self.configurationFile = configurationFile
         self.source = source
+    }
+
+    /// One `SetEnv` variable.
+    public struct EnvironmentVariable: Hashable, Sendable {
+        /// The variable's name.
+        public var name: String
+        /// Its value.
+        public var value: String
+
+        /// Creates a variable.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 
     /// Applies what the command line gave (`-l`, `-p`, `-i`, `--accept-new`, and the destination's

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Expands `~` and the ssh_config `%` tokens that `ssh -G` leaves in `IdentityFile` paths.

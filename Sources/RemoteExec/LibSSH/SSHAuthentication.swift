@@ -1,8 +1,9 @@
 import CLibSSH
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Logs in the way `ssh` does: ssh-agent, then identity files (asking for a passphrase on the
@@ -33,7 +34,9 @@ enum SSHAuthentication {
                 attempts.append("ssh-agent (no key accepted)")
             }
             for path in configuration.identityFiles {
-                if try authenticate(session, identityFile: path, allowsTerminalPrompts: allowsTerminalPrompts, attempts: &attempts) {
+                if try authenticate(
+                    session, identityFile: path, allowsTerminalPrompts: allowsTerminalPrompts, attempts: &attempts)
+                {
                     return
                 }
             }
@@ -51,8 +54,9 @@ enum SSHAuthentication {
             }
         }
         if methods & SSH_AUTH_METHOD_PASSWORD != 0 {
-            if hasTerminal, let password = SSHTerminalPrompt.ask(
-                "\(configuration.user)@\(configuration.hostName)'s password: ", echo: false)
+            if hasTerminal,
+                let password = SSHTerminalPrompt.ask(
+                    "\(configuration.user)@\(configuration.hostName)'s password: ", echo: false)
             {
                 let result = ssh_userauth_password(handle, nil, password)
                 if result == SSH_AUTH_SUCCESS.rawValue { return }
@@ -117,7 +121,8 @@ enum SSHAuthentication {
             let count = ssh_userauth_kbdint_getnprompts(session.handle)
             for index in 0..<max(0, count) {
                 var echo: CChar = 0
-                let prompt = ssh_userauth_kbdint_getprompt(session.handle, UInt32(index), &echo)
+                let prompt =
+                    ssh_userauth_kbdint_getprompt(session.handle, UInt32(index), &echo)
                     .map { String(cString: $0) } ?? "Password: "
                 guard let answer = SSHTerminalPrompt.ask(prompt, echo: echo != 0) else { return false }
                 _ = ssh_userauth_kbdint_setanswer(session.handle, UInt32(index), answer)
@@ -133,7 +138,8 @@ enum SSHAuthentication {
     private static func checkNotFailed(_ result: Int32, _ session: SSHSession, step: String) throws(SSHError) {
         guard result == SSH_AUTH_ERROR.rawValue else { return }
         let code: SSHError.Code = session.isConnected ? .authenticationFailed : .disconnected
-        throw session.error(code, "authentication failed during \(step): the server ended the exchange", returnCode: result)
+        throw session.error(
+            code, "authentication failed during \(step): the server ended the exchange", returnCode: result)
     }
 }
 

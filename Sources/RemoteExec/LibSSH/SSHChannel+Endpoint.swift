@@ -38,15 +38,22 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func takeOutboundBytes() -> [UInt8]? {
-        let (bytes, waiters) = state.withLock { state in
-            guard !state.input.isEmpty else { return ([UInt8]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]()) }
-            let bytes = state.input.count == 1 ? state.input[0] : Array(state.input.joined())
+        let (chunks, waiters) = state.withLock { state in
+            guard !state.input.isEmpty else {
+                return ([[UInt8]]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]())
+            }
+            let chunks = state.input
             state.input.removeAll(keepingCapacity: true)
             state.inputByteCount = 0
             defer { state.writeWaiters = [] }
-            return (bytes, state.writeWaiters)
+            return (chunks, state.writeWaiters)
         }
         for waiter in waiters { waiter.resume(returning: .success(())) }
+        // Joined outside the lock, chunk by chunk (memcpy), into one buffer for fewer channel writes.
+        guard let chunks, chunks.count > 1 else { return chunks?.first }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { bytes.append(contentsOf: chunk) }
         return bytes
     }
 
@@ -55,7 +62,8 @@ extension SSHChannel: SSHChannelEndpoint {
     var isAbandoned: Bool { state.withLock { $0.isAbandoned } }
 
     func finished(_ outcome: Result<SSHExitStatus, SSHError>) {
-        let (startWaiter, outputWaiter, writeWaiters, exitWaiters, startOutcome, outputOutcome) = state.withLock { state in
+        let (startWaiter, outputWaiter, writeWaiters, exitWaiters, startOutcome, outputOutcome) = state.withLock {
+            state in
             state.outcome = outcome
             let startOutcome: Result<Void, SSHError>
             switch outcome {
@@ -64,7 +72,8 @@ extension SSHChannel: SSHChannelEndpoint {
             }
             if state.started == nil { state.started = startOutcome }
             let outputWaiter = state.outputWaiter
-            let outputOutcome = state.takeChunk() ?? .success(nil)
+            // Only a waiting reader takes a chunk here; queued chunks stay for the next `next()`.
+            let outputOutcome = outputWaiter == nil ? .success(nil) : state.takeChunk() ?? .success(nil)
             defer {
                 state.startWaiter = nil
                 state.outputWaiter = nil

@@ -34,10 +34,13 @@ public final class SSHChannel: Sendable {
     public let command: String
     let thread: SSHSessionThread
     let state = Mutex(State())
+    /// Keeps the connection (and so its session thread) open while the channel is in use.
+    private let connection: SSHConnection
 
-    init(command: String, thread: SSHSessionThread) {
+    init(command: String, connection: SSHConnection) {
         self.command = command
-        self.thread = thread
+        self.connection = connection
+        thread = connection.thread
     }
 
     /// The command's output, in arrival order; standard output and standard error interleave as the

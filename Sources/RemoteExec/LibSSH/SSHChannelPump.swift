@@ -6,8 +6,9 @@ import CLibSSH
 ///
 /// Not `Sendable`: owned by an ``SSHSession`` and used only on its thread.
 final class SSHChannelPump {
-    private enum Phase {
+    private enum Phase: Equatable {
         case opening
+        case settingEnvironment(Int)
         case requestingExec
         case running
         case finished
@@ -48,7 +49,9 @@ final class SSHChannelPump {
         callbacks.pointee.channel_data_function = { _, _, data, length, isStandardError, userdata in
             guard let userdata, let data else { return 0 }
             let pump = Unmanaged<SSHChannelPump>.fromOpaque(userdata).takeUnretainedValue()
-            return Int32(pump.deliver(UnsafeRawBufferPointer(start: data, count: Int(length)), isStandardError: isStandardError != 0))
+            return Int32(
+                pump.deliver(
+                    UnsafeRawBufferPointer(start: data, count: Int(length)), isStandardError: isStandardError != 0))
         }
         callbacks.pointee.channel_eof_function = { _, _, userdata in
             guard let userdata else { return }
@@ -82,13 +85,29 @@ final class SSHChannelPump {
     func service() -> Bool {
         switch phase {
         case .opening:
-            if endpoint.isAbandoned { return finish(.failure(SSHError(.channelOpenFailed, "the channel was closed before it opened"))) }
+            if endpoint.isAbandoned {
+                return finish(.failure(SSHError(.channelOpenFailed, "the channel was closed before it opened")))
+            }
             let result = ssh_channel_open_session(channel)
             if result == SSH_AGAIN { return false }
             guard result == SSH_OK else {
                 return finish(.failure(channelError("the server refused to open a session channel", result)))
             }
-            phase = .requestingExec
+            phase = .settingEnvironment(0)
+            return service()
+        case .settingEnvironment(let index):
+            let variables = session.configuration.environment
+            guard index < variables.count else {
+                phase = .requestingExec
+                return service()
+            }
+            let result = ssh_channel_request_env(channel, variables[index].name, variables[index].value)
+            if result == SSH_AGAIN { return false }
+            // A refused variable is not an error (OpenSSH goes on too); a lost connection is.
+            guard result == SSH_OK || session.isConnected else {
+                return finish(.failure(channelError("could not send SetEnv \(variables[index].name)", result)))
+            }
+            phase = .settingEnvironment(index + 1)
             return service()
         case .requestingExec:
             let result = ssh_channel_request_exec(channel, command)
@@ -143,7 +162,10 @@ final class SSHChannelPump {
             return finish(.success(exitStatus ?? .unknown))
         }
         if !session.isConnected {
-            return finish(.failure(session.error(.disconnected, "the SSH connection was lost while the command ran", returnCode: SSH_ERROR)))
+            return finish(
+                .failure(
+                    session.error(
+                        .disconnected, "the SSH connection was lost while the command ran", returnCode: SSH_ERROR)))
         }
         return progressed
     }
@@ -172,7 +194,8 @@ final class SSHChannelPump {
                 }
                 guard count > 0 else { break }
                 buffer.withUnsafeBytes {
-                    endpoint.receive(UnsafeRawBufferPointer(rebasing: $0[..<Int(count)]), isStandardError: isStandardError != 0)
+                    endpoint.receive(
+                        UnsafeRawBufferPointer(rebasing: $0[..<Int(count)]), isStandardError: isStandardError != 0)
                 }
                 progressed = true
             }

@@ -13,7 +13,9 @@ extension SSHConnection {
             throw SSHError(
                 .commandFailed,
                 "could not write \(path) on \(configuration.hostName) (\(result.status)): "
-                    + "\(result.standardErrorText.trimmingTrailingNewlines); check the directory's permissions and free space")
+                    + "\(result.standardErrorText.trimmingTrailingNewlines); "
+                    + "check the directory's permissions and free space"
+            )
         }
     }
 

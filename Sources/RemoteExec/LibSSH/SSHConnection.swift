@@ -1,4 +1,5 @@
 public import Logging
+import Synchronization
 
 /// One SSH connection to a host, made with libssh and kept open: every command runs on its own
 /// channel, many at once, all served by the connection's session thread.
@@ -9,8 +10,12 @@ public final class SSHConnection: Sendable {
     public let destination: Destination
     let thread: SSHSessionThread
     let logger: Logger
+    /// Agent channels started ahead of need, by command (see ``startTransport(command:keepsSpare:)``).
+    let spareTransports = Mutex<[String: SSHChannelTransport]>([:])
 
-    private init(destination: Destination, configuration: SSHHostConfiguration, thread: SSHSessionThread, logger: Logger) {
+    private init(
+        destination: Destination, configuration: SSHHostConfiguration, thread: SSHSessionThread, logger: Logger
+    ) {
         self.destination = destination
         self.configuration = configuration
         self.thread = thread
@@ -18,7 +23,7 @@ public final class SSHConnection: Sendable {
     }
 
     deinit {
-        thread.stop()
+        close()
     }
 
     /// Connects to `destination`: resolves its settings (`ssh -G`, else libssh's ssh_config parser),
@@ -46,7 +51,8 @@ public final class SSHConnection: Sendable {
             logger.debug(
                 "connected",
                 metadata: [
-                    "host": "\(configuration.hostName)", "port": "\(configuration.port)", "user": "\(configuration.user)",
+                    "host": "\(configuration.hostName)", "port": "\(configuration.port)",
+                    "user": "\(configuration.user)",
                     "source": "\(configuration.source)",
                 ])
             return SSHConnection(destination: destination, configuration: configuration, thread: thread, logger: logger)
@@ -61,12 +67,56 @@ public final class SSHConnection: Sendable {
     ///
     /// - Throws: ``SSHError`` `channelOpenFailed`, or `disconnected` when the connection is gone.
     public func execute(_ command: String) async throws(SSHError) -> SSHChannel {
-        let channel = SSHChannel(command: command, thread: thread)
+        let channel = SSHChannel(command: command, connection: self)
         try await thread.perform { context throws(SSHError) in
             try context.startChannel(command: command, endpoint: channel)
         }
         try await channel.waitUntilStarted()
         return channel
+    }
+
+    /// Starts `command` (an agent speaking agentproto on its stdio) on a new channel and returns a
+    /// transport for a ``Mux`` to run on; bytes wait in the channel until the mux starts it.
+    ///
+    /// With `keepsSpare`, another channel running the same command is started in the background and
+    /// kept warm, and the next call takes it: that exec then costs nothing on the wire, since the
+    /// channel, the command and the agent's start-up are done already.
+    ///
+    /// - Throws: ``SSHError`` `channelOpenFailed`, or `disconnected` when the connection is gone.
+    public func startTransport(command: String, keepsSpare: Bool = false) async throws(SSHError) -> SSHChannelTransport
+    {
+        let spare = spareTransports.withLock { $0.removeValue(forKey: command) }
+        if keepsSpare { prepareSpareTransport(command: command) }
+        if let spare {
+            do throws(SSHError) {
+                try await spare.waitUntilStarted()
+                spare.adopt(by: self)
+                return spare
+            } catch {
+                // The spare failed to start (its channel was refused): start one now and report that.
+                logger.debug("spare agent channel failed", metadata: ["error": "\(error)"])
+            }
+        }
+        let transport = SSHChannelTransport(command: command, connection: self)
+        try await thread.perform { context throws(SSHError) in
+            try context.startChannel(command: command, endpoint: transport)
+        }
+        try await transport.waitUntilStarted()
+        return transport
+    }
+
+    /// Starts a spare channel for `command` without waiting for it.
+    private func prepareSpareTransport(command: String) {
+        let spare = SSHChannelTransport(command: command, connection: self, keepsConnectionAlive: false)
+        let replaced = spareTransports.withLock { $0.updateValue(spare, forKey: command) }
+        replaced?.close()
+        thread.submit { context in
+            do throws(SSHError) {
+                try context.startChannel(command: command, endpoint: spare)
+            } catch {
+                spare.finished(.failure(error))
+            }
+        }
     }
 
     /// Runs a small helper command to completion (`uname -sm`, `sha256sum FILE`), feeding it
@@ -101,6 +151,11 @@ public final class SSHConnection: Sendable {
 
     /// Closes every channel and the connection. Idempotent.
     public func close() {
+        let spares = spareTransports.withLock { spares in
+            defer { spares = [:] }
+            return spares.values
+        }
+        for spare in spares { spare.close() }
         thread.stop()
     }
 }

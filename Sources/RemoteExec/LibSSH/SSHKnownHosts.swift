@@ -1,5 +1,11 @@
 import CLibSSH
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
 /// The host key policy: known keys pass, unknown keys are added only when the configuration allows
 /// it (`StrictHostKeyChecking accept-new` or `no`, or `--accept-new`), and a changed key is always
 /// refused.
@@ -14,12 +20,14 @@ enum SSHKnownHosts {
         let serverKey = try serverKeyDescription(session)
         let state = ssh_session_is_known_server(session.handle)
         let knownHostsFile = configuration.userKnownHostsFiles.first ?? "~/.ssh/known_hosts"
-        let hostEntry = configuration.port == 22 ? configuration.hostName : "[\(configuration.hostName)]:\(configuration.port)"
+        let hostEntry =
+            configuration.port == 22 ? configuration.hostName : "[\(configuration.hostName)]:\(configuration.port)"
         switch state {
         case SSH_KNOWN_HOSTS_OK:
             return
         case SSH_KNOWN_HOSTS_CHANGED, SSH_KNOWN_HOSTS_OTHER:
-            let known = knownKeyDescription(session) ?? "a key of another type"
+            let known = knownKeyDescriptions(hostEntry: hostEntry, files: configuration.userKnownHostsFiles)
+                .joined(separator: " and ")
             throw SSHError(
                 .hostKeyChanged,
                 """
@@ -68,13 +76,27 @@ enum SSHKnownHosts {
         return describe(key)
     }
 
-    private static func knownKeyDescription(_ session: SSHSession) -> String? {
-        var entry: UnsafeMutablePointer<ssh_knownhosts_entry>?
-        _ = ssh_session_get_known_hosts_entry(session.handle, &entry)
-        guard let entry else { return nil }
-        defer { ssh_knownhosts_entry_free(entry) }
-        guard let key = entry.pointee.publickey else { return nil }
-        return describe(key)
+    /// The keys known_hosts holds for `hostEntry` (libssh does not return the entry of a changed
+    /// key, so the files are read here, with libssh's line parser for hashed names).
+    private static func knownKeyDescriptions(hostEntry: String, files: [String]) -> [String] {
+        var descriptions: [String] = []
+        for file in files {
+            guard let stream = fopen(file, "r") else { continue }
+            defer { fclose(stream) }
+            var line: UnsafeMutablePointer<CChar>?
+            var capacity = 0
+            defer { free(line) }
+            while getline(&line, &capacity, stream) > 0, let line {
+                // libssh's parser takes the line without its newline.
+                let length = strlen(line)
+                if length > 0 && line[length - 1] == 0x0a { line[length - 1] = 0 }
+                var entry: UnsafeMutablePointer<ssh_knownhosts_entry>?
+                guard ssh_known_hosts_parse_line(hostEntry, line, &entry) == SSH_OK, let entry else { continue }
+                if let key = entry.pointee.publickey { descriptions.append(describe(key)) }
+                ssh_knownhosts_entry_free(entry)
+            }
+        }
+        return descriptions.isEmpty ? ["a key of another type"] : descriptions
     }
 
     /// The key's type and SHA256 fingerprint, as `ssh-keygen -l` prints them.

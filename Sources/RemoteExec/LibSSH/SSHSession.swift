@@ -1,8 +1,9 @@
 import CLibSSH
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// One libssh session and the channels on it, used only by its ``SSHSessionThread``.
@@ -81,9 +82,6 @@ final class SSHSession {
         // Small frames must not wait for Nagle's algorithm: an exec on loopback drops from ~44 ms to ~2 ms.
         var noDelay: Int32 = 1
         try setOption(SSH_OPTIONS_NODELAY, pointer: &noDelay)
-        // Host keys are checked by SSHKnownHosts after the handshake, with our own policy and messages.
-        var strict: Int32 = 0
-        try setOption(SSH_OPTIONS_STRICTHOSTKEYCHECK, pointer: &strict)
     }
 
     /// Connects and performs the key exchange, blocking the session thread.
@@ -122,7 +120,9 @@ final class SSHSession {
     private func setOption(_ option: ssh_options_e, string: String) throws(SSHError) {
         let result = ssh_options_set(handle, option, string)
         guard result == SSH_OK else {
-            throw error(.connectionFailed, "libssh rejected the setting '\(string)' (option \(option.rawValue))", returnCode: result)
+            throw error(
+                .connectionFailed, "libssh rejected the setting '\(string)' (option \(option.rawValue))",
+                returnCode: result)
         }
     }
 

@@ -1,8 +1,9 @@
 import CLibSSH
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The session thread's own state: the session once connected, the libssh event that polls its
@@ -37,11 +38,13 @@ final class SSHSessionContext {
         }
         ssh_set_blocking(session.handle, 0)
         let addedSession = ssh_event_add_session(event, session.handle)
-        let addedWake = ssh_event_add_fd(event, wakeDescriptor, Int16(POLLIN), { descriptor, _, _ in
-            var count: UInt64 = 0
-            _ = read(descriptor, &count, MemoryLayout<UInt64>.size)
-            return 0
-        }, nil)
+        let addedWake = ssh_event_add_fd(
+            event, wakeDescriptor, Int16(POLLIN),
+            { descriptor, _, _ in
+                var count: UInt64 = 0
+                _ = read(descriptor, &count, MemoryLayout<UInt64>.size)
+                return 0
+            }, nil)
         guard addedSession == SSH_OK, addedWake == SSH_OK else {
             ssh_event_free(event)
             throw session.error(.connectionFailed, "libssh could not poll the session socket", returnCode: SSH_ERROR)
@@ -94,7 +97,8 @@ final class SSHSessionContext {
         guard let session, failure == nil, !session.isConnected else { return }
         let error = session.error(
             .disconnected,
-            "the SSH connection to \(session.configuration.hostName) was lost; check that the server is up and connect again",
+            "the SSH connection to \(session.configuration.hostName) was lost; "
+                + "check that the server is up and connect again",
             returnCode: SSH_ERROR)
         failure = error
         for channel in session.channels { channel.connectionLost(error) }

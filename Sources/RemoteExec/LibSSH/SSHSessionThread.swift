@@ -1,9 +1,10 @@
 import CLibSSH
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The one thread that calls libssh for a session: it runs jobs submitted from async code, polls the
@@ -28,20 +29,24 @@ final class SSHSessionThread: Sendable {
     init() throws(SSHError) {
         wakeDescriptor = eventfd(0, Int32(EFD_CLOEXEC) | Int32(EFD_NONBLOCK))
         guard wakeDescriptor >= 0 else {
-            throw SSHError(.connectionFailed, "could not create an eventfd for the session thread; raise the descriptor limit")
+            throw SSHError(
+                .connectionFailed, "could not create an eventfd for the session thread; raise the descriptor limit")
         }
         let context = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let sessionThread = Unmanaged<SSHSessionThread>.fromOpaque(context).takeRetainedValue()
-            sessionThread.run()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, nil,
+            { context in
+                guard let context else { return nil }
+                let sessionThread = Unmanaged<SSHSessionThread>.fromOpaque(context).takeRetainedValue()
+                sessionThread.run()
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<SSHSessionThread>.fromOpaque(context).release()
             close(wakeDescriptor)
-            throw SSHError(.connectionFailed, "could not start a session thread (error \(result)); free some threads or memory")
+            throw SSHError(
+                .connectionFailed, "could not start a session thread (error \(result)); free some threads or memory")
         }
         pthread_detach(thread)
     }
