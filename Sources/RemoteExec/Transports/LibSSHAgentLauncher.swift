@@ -15,7 +15,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
 
     private struct State: Sendable {
         var verification = Verification.unknown
-        var spare: Task<SSHChannelTransport?, Never>?
+        var spare: Task<SSHChannelStreamTransport?, Never>?
         var isClosed = false
     }
 
@@ -53,7 +53,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
 
     func launchAgent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> LaunchedAgent {
         while true {
-            enum Step { case direct(String, Task<SSHChannelTransport?, Never>?), verify, wait }
+            enum Step { case direct(String, Task<SSHChannelStreamTransport?, Never>?), verify, wait }
             let step: Step = state.withLock { state in
                 switch state.verification {
                 case .verified(let path):
@@ -67,7 +67,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
             }
             switch step {
             case .direct(let path, let spare):
-                let transport: SSHChannelTransport
+                let transport: SSHChannelStreamTransport
                 if let spare, let ready = await spare.value {
                     ready.redirectStandardError(to: standardError)
                     transport = ready
@@ -128,18 +128,18 @@ final class LibSSHAgentLauncher: AgentLauncher {
     }
 
     private func startDirect(path: String, standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError)
-        -> SSHChannelTransport
+        -> SSHChannelStreamTransport
     {
         do {
             let channel = try await connection.execute(ShellQuoting.quote(path))
-            return SSHChannelTransport(channel: channel, leftover: [], standardError: standardError)
+            return SSHChannelStreamTransport(channel: channel, leftover: [], standardError: standardError)
         } catch {
             throw ExecutionError(.connectionLost, "could not start the agent on \(address): \(error)", cause: error)
         }
     }
 
     private func verifyOrInstall(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError)
-        -> (String, SSHChannelTransport)
+        -> (String, SSHChannelStreamTransport)
     {
         let clock = ContinuousClock()
         var start = clock.now
@@ -162,7 +162,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
 
     /// Runs the launch script: the agent's path and its transport, or `nil` when it is missing.
     private func launchVerified(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError)
-        -> (String, SSHChannelTransport)?
+        -> (String, SSHChannelStreamTransport)?
     {
         let channel: SSHChannel
         do {
@@ -195,7 +195,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
         let rest = Array(output[(newline + 1)...])
         if line.hasPrefix(AgentInstallScript.readyMarker) {
             let path = String(line.dropFirst(AgentInstallScript.readyMarker.count))
-            return (path, SSHChannelTransport(channel: channel, leftover: rest, standardError: standardError))
+            return (path, SSHChannelStreamTransport(channel: channel, leftover: rest, standardError: standardError))
         }
         channel.close()
         guard line == AgentInstallScript.missingMarker else {

@@ -8,7 +8,7 @@ import Synchronization
 /// nothing to do: the reader stops asking the channel for output while the mux is paused, so the
 /// channel's own watermark and the SSH window stop the agent; the writer takes the mux's queued
 /// bytes and writes them, suspending while the channel's input queue is full.
-final class SSHChannelTransport: FrameTransport {
+final class SSHChannelStreamTransport: FrameTransport {
     private struct State: Sendable {
         var isStarted = false
         var resumeWaiter: CheckedContinuation<Void, Never>?
