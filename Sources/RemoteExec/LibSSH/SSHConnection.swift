@@ -123,7 +123,16 @@ public final class SSHConnection: Sendable {
     /// `standardInput`, and collects its output. A non-zero exit is a result, not an error.
     public func run(_ command: String, standardInput: [UInt8] = []) async throws(SSHError) -> SSHCommandResult {
         let channel = try await execute(command)
-        if !standardInput.isEmpty { try await channel.write(standardInput) }
+        // A command that fails early (say, `mkdir` in an upload) closes its input while we still
+        // write: its exit status and standard error explain that better than the broken write.
+        var inputError: SSHError?
+        if !standardInput.isEmpty {
+            do {
+                try await channel.write(standardInput)
+            } catch {
+                inputError = error
+            }
+        }
         channel.closeInput()
         var result = SSHCommandResult(standardOutput: [], standardError: [], status: .unknown)
         do {
@@ -139,6 +148,7 @@ public final class SSHConnection: Sendable {
             throw SSHError(.disconnected, "reading the output of '\(command)' failed: \(error)")
         }
         result.status = try await channel.exitStatus()
+        if let inputError, result.status == .exited(0) || result.status == .unknown { throw inputError }
         return result
     }
 
