@@ -76,6 +76,14 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        do {
+            try await runCommand()
+        } catch let code as ExitCode {
+            ProcessExit.now(code.rawValue)
+        }
+    }
+
+    private func runCommand() async throws {
         signal(SIGPIPE, SIG_IGN)
         let words = command.first == "--" ? Array(command.dropFirst()) : command
         let clock = ContinuousClock()

@@ -27,6 +27,14 @@ struct PathCommand: AsyncParsableCommand {
     var targets: [String] = []
 
     func run() async throws {
+        do {
+            try await runCommand()
+        } catch let code as ExitCode {
+            ProcessExit.now(code.rawValue)
+        }
+    }
+
+    private func runCommand() async throws {
         let lookup = targets.count == 1 && !targets[0].contains("/") ? targets[0] : nil
         let entries: [PathInfoEntry]
         do {
