@@ -75,12 +75,8 @@ struct ExecCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        do {
-            try await runCommand()
-        } catch let code as ExitCode {
-            ProcessExit.now(code.rawValue)
-        }
+    func run() async {
+        await ProcessExit.after { try await runCommand() }
     }
 
     private func runCommand() async throws {

@@ -14,11 +14,13 @@ struct FSCommand: AsyncParsableCommand {
         commandName: "fs",
         abstract: "Work with files on a remote machine: ls, stat, cat, get, put, mkdir, rm, mv, ln, df, find, ...",
         discussion: """
-            DESTINATION is 'local' (the agent runs here, as a child) or a host. Without a COMMAND an \
+            DESTINATION is a host as for mproxy exec (host, user@host, host:port, ssh://...) or 'local' (the agent runs here, as a child). Without a COMMAND an \
             interactive shell opens (commands from standard input when it is not a terminal, like sftp -b).
             Commands: \(FSSubcommands.all.compactMap { $0.configuration.commandName }.joined(separator: ", ")).
             """
     )
+
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Confine every file operation to DIR on the destination (symlinks included).")
     var root: String?
@@ -26,16 +28,20 @@ struct FSCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress output.")
     var quiet = false
 
-    @Argument(help: "Where the files are: 'local', or a host.")
+    @Argument(help: "Where the files are: a host, or 'local'.")
     var destination: String
 
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.")
     var command: [String] = []
 
-    func run() async throws {
-        let connection: LocalAgentConnection
+    func run() async {
+        await ProcessExit.after { try await runCommand() }
+    }
+
+    private func runCommand() async throws {
+        let connection: FSConnection
         do {
-            connection = try await Self.connect(to: destination, root: root)
+            connection = try await FSConnection(destination: destination, options: self.connection.hostOptions(), root: root)
         } catch {
             StandardIO.writeStandardError("mproxy fs: \(error)")
             throw ExitCode(255)
@@ -64,23 +70,5 @@ struct FSCommand: AsyncParsableCommand {
             status = await FSSubcommands.run(command, in: session)
         }
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// Starts the agent for `destination` and sends the first Config (asking for the hello, and for
-    /// confinement when `root` is given).
-    static func connect(to destination: String, root: String?) async throws -> LocalAgentConnection {
-        guard destination == "local" else {
-            throw FSConnectionError(
-                "'\(destination)': only the 'local' destination is available in this build; SSH destinations "
-                    + "come with the ssh transport (mproxy exec)")
-        }
-        let connection = try LocalAgentConnection()
-        var configuration = AgentConfiguration(extensions: ["hello"])
-        if let root {
-            configuration.extensions.append("root")
-            configuration.workspaceRoot = root
-        }
-        try await connection.mux.send(.config(configuration))
-        return connection
     }
 }

@@ -26,12 +26,8 @@ struct PathCommand: AsyncParsableCommand {
     @Argument(help: "Directories to list, or one NAME to resolve.")
     var targets: [String] = []
 
-    func run() async throws {
-        do {
-            try await runCommand()
-        } catch let code as ExitCode {
-            ProcessExit.now(code.rawValue)
-        }
+    func run() async {
+        await ProcessExit.after { try await runCommand() }
     }
 
     private func runCommand() async throws {
