@@ -16,7 +16,7 @@ public final class FileDescriptorTransport: FrameTransport {
     private struct State: Sendable {
         var endpoint: (any FrameTransportEndpoint)?
         var isClosing = false
-        var threads: [IOThread] = []
+        var startedThreadCount = 0
         var finishedThreadCount = 0
     }
 
@@ -29,6 +29,8 @@ public final class FileDescriptorTransport: FrameTransport {
     private let readerWake: WakeDescriptor
     private let writerWake: WakeDescriptor
     private let state = Mutex(State())
+    /// Signalled as each thread finishes, for ``waitUntilFinished()``.
+    private let allThreadsFinished = ThreadSignal()
 
     /// Creates a transport; nothing moves until ``start(_:)``.
     ///
@@ -69,11 +71,13 @@ public final class FileDescriptorTransport: FrameTransport {
             return true
         }
         guard isFirst else { return }
+        // The threads are detached, so a closed transport leaves nothing behind for anyone to join;
+        // `waitUntilFinished()` waits for them through `allThreadsFinished` instead.
         do {
-            let reader = try IOThread.start(name: "mux-reader") { [self] in readLoop(endpoint) }
-            state.withLock { $0.threads.append(reader) }
-            let writer = try IOThread.start(name: "mux-writer") { [self] in writeLoop(endpoint) }
-            state.withLock { $0.threads.append(writer) }
+            try IOThread.start(name: "mux-reader") { [self] in readLoop(endpoint) }.detach()
+            state.withLock { $0.startedThreadCount += 1 }
+            try IOThread.start(name: "mux-writer") { [self] in writeLoop(endpoint) }.detach()
+            state.withLock { $0.startedThreadCount += 1 }
         } catch {
             endpoint.sendFailed(error)
             close()
@@ -101,11 +105,9 @@ public final class FileDescriptorTransport: FrameTransport {
     /// queued. Call it from a thread of your own (the agent's main thread before exiting), never from
     /// the transport's threads, a handler, or the cooperative pool.
     public func waitUntilFinished() {
-        let threads = state.withLock { state in
-            defer { state.threads = [] }
-            return state.threads
+        while state.withLock({ $0.finishedThreadCount < $0.startedThreadCount }) {
+            allThreadsFinished.wait()
         }
-        for thread in threads where !thread.isCurrent { thread.join() }
     }
 
     private var isClosing: Bool { state.withLock { $0.isClosing } }
@@ -116,6 +118,7 @@ public final class FileDescriptorTransport: FrameTransport {
             return state.finishedThreadCount == 2
         }
         if isLast && closesDescriptors && inputDescriptor == outputDescriptor { closeDescriptor(inputDescriptor) }
+        allThreadsFinished.signal()
     }
 
     private func readLoop(_ endpoint: any FrameTransportEndpoint) {

@@ -49,12 +49,6 @@ final class IOThread: @unchecked Sendable {
         pthread_join(thread, nil)
     }
 
-    /// Whether the caller is this thread.
-    var isCurrent: Bool {
-        guard let thread else { return false }
-        return pthread_equal(thread, pthread_self()) != 0
-    }
-
     private final class Box {
         let name: String
         let body: @Sendable () -> Void
