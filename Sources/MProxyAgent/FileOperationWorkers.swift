@@ -25,7 +25,7 @@ final class FileOperationWorkers: Sendable {
     /// Set from the first Config when the client asked for `root`; every request then goes through it.
     private let confinement = Mutex<Result<WorkspaceConfinement, Errno>?>(nil)
     private let queue = Mutex(Queue())
-    private let available = Semaphore()
+    private let available = CountingSemaphore()
     private let workerCount: Int
 
     init(workerCount: Int = 4) {
@@ -84,30 +84,5 @@ final class FileOperationWorkers: Sendable {
             // A reply that cannot be sent means the connection is gone; the agent is ending anyway.
             try? job.reply.send(answer(job.request))
         }
-    }
-}
-
-/// A counting semaphore for threads (POSIX `sem_t`).
-///
-/// `@unchecked Sendable`: `sem_t` is designed for use from many threads; the pointer never changes.
-final class Semaphore: @unchecked Sendable {
-    private let semaphore: UnsafeMutablePointer<sem_t>
-
-    init() {
-        semaphore = .allocate(capacity: 1)
-        sem_init(semaphore, 0, 0)
-    }
-
-    deinit {
-        sem_destroy(semaphore)
-        semaphore.deallocate()
-    }
-
-    /// Adds one permit, waking a waiter.
-    func post() { sem_post(semaphore) }
-
-    /// Takes one permit, blocking until there is one.
-    func wait() {
-        while sem_wait(semaphore) != 0 && errno == EINTR {}
     }
 }

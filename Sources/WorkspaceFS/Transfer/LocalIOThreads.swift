@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import AgentProto
 import Synchronization
 
 /// A small fixed pool of threads for blocking local file system calls, bridged to async callers.
@@ -81,30 +82,5 @@ final class LocalIOThreads: Sendable {
             }
             job?()
         }
-    }
-}
-
-/// A POSIX counting semaphore (`sem_t`), for threads only.
-///
-/// `@unchecked Sendable`: `sem_t` is made for use from many threads; the pointer never changes.
-final class CountingSemaphore: @unchecked Sendable {
-    private let semaphore: UnsafeMutablePointer<sem_t>
-
-    init() {
-        semaphore = .allocate(capacity: 1)
-        sem_init(semaphore, 0, 0)
-    }
-
-    deinit {
-        sem_destroy(semaphore)
-        semaphore.deallocate()
-    }
-
-    /// Adds one permit.
-    func post() { sem_post(semaphore) }
-
-    /// Takes one permit, blocking until there is one.
-    func wait() {
-        while sem_wait(semaphore) != 0 && errno == EINTR {}
     }
 }
