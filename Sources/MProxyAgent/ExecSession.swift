@@ -140,12 +140,17 @@ final class ExecSession: Sendable {
     }
 
     private func pumpOutput(from descriptor: CInt, stream: UInt32) {
-        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
         reading: while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.chunkSize) }
+            // Read straight into the frame's payload: one copy fewer than reading into a reused
+            // buffer and copying the bytes out.
+            var count = 0
+            let chunk = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { buffer, initialized in
+                count = read(descriptor, buffer.baseAddress, Self.chunkSize)
+                initialized = max(count, 0)
+            }
             if count > 0 {
                 do {
-                    try mux.sendBlocking(.data(stream: stream, Array(buffer[0..<count])))
+                    try mux.sendBlocking(.data(stream: stream, chunk))
                 } catch {
                     break reading
                 }

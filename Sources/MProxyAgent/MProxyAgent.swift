@@ -8,6 +8,20 @@ import Logging
 @main
 enum MProxyAgent {
     static func main() {
+        // The agent is driven by frames on stdin; its only arguments are for people and install
+        // checks, and nothing it was not asked for runs.
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments == ["--version"] {
+            print(Agent.version)
+            exit(0)
+        }
+        if !arguments.isEmpty {
+            var usage = Array(
+                ("usage: mproxy-agent [--version]\n"
+                    + "Speaks agentproto 1.3.4 frames on stdin/stdout; started by mproxy over SSH, not by hand.\n").utf8)
+            _ = write(2, &usage, usage.count)
+            exit(2)
+        }
         // Writes to a vanished client must fail with EPIPE, not kill the agent before it has
         // hung up its children; SIGHUP is the client's business, handled as connection loss.
         signal(SIGPIPE, SIG_IGN)

@@ -58,6 +58,31 @@ struct AgentModeTests {
         #expect(agent.finish() == 0)
     }
 
+    @Test(
+        "Command-line arguments: --version prints the version, anything else prints usage and exits 2",
+        arguments: [(["--version"], 0), (["-x"], 2), (["--version", "extra"], 2)] as [([String], Int32)])
+    func commandLine(arguments: [String], expectedStatus: Int32) throws {
+        let process = Process()
+        process.executableURL = AgentProcess.executableURL
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == expectedStatus)
+        if expectedStatus == 0 {
+            #expect(printed == "mproxy-agent 0.1.0 (agentproto 1.3.4)\n")
+        } else {
+            #expect(printed.isEmpty)
+            #expect(complaint.hasPrefix("usage: mproxy-agent [--version]"))
+        }
+    }
+
     @Test("A first frame that selects no mode is rejected with exit 127")
     func rejectsOtherFirstFrames() async throws {
         let agent = try AgentProcess()
