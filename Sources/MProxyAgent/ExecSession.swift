@@ -211,19 +211,28 @@ final class ExecSession: Sendable {
         if isInputEnded { lifecycle.finish(0) }
     }
 
-    /// The connection is gone before Exit: SIGHUP to the child's process group, SIGKILL after the
-    /// grace period if anything in it is still alive, then exit.
+    /// The connection is gone before Exit: SIGHUP to the child's process group and to every other
+    /// descendant (those that left the group), SIGKILL after the grace period to whatever is still
+    /// alive, then exit.
     private func tearDown(_ group: pid_t?) {
         if let group {
             logger.warning("connection lost; hanging up the command", metadata: ["pgid": "\(group)"])
             kill(-group, SIGHUP)
             kill(-group, SIGCONT)
-            var waited = 0
-            while waited < Self.hangUpGraceMilliseconds, kill(-group, 0) == 0 {
-                usleep(10_000)
-                waited += 10
-            }
-            kill(-group, SIGKILL)
+        }
+        ProcessTree.signalDescendants(SIGHUP)
+        ProcessTree.signalDescendants(SIGCONT)
+        var waited = 0
+        while waited < Self.hangUpGraceMilliseconds,
+            (group.map { kill(-$0, 0) == 0 } ?? false) || !ProcessTree.descendants(of: getpid()).isEmpty
+        {
+            usleep(10_000)
+            waited += 10
+        }
+        if let group { kill(-group, SIGKILL) }
+        // A process forking while it is killed can leave a new child behind: sweep until none is left.
+        for _ in 0..<5 where ProcessTree.signalDescendants(SIGKILL) > 0 {
+            usleep(1_000)
         }
         lifecycle.finish(1)
     }

@@ -81,20 +81,27 @@ struct AgentStreamTests {
         #expect(result.standardError.count == 200 * 65536)
     }
 
-    @Test("Connection loss hangs up the command's process tree")
+    @Test("Connection loss hangs up the command's process tree, including processes that left its group")
     func connectionLossKillsTree() async throws {
         let agent = try AgentProcess()
         let output = try agent.mux.openStream(1)
         agent.start()
         try await agent.mux.send(
-            .exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "sleep 100 & echo $!; sleep 100 & echo $!; echo $$; wait"])))
+            .exec(
+                ExecRequest(
+                    path: "/bin/sh",
+                    arguments: [
+                        "sh", "-c",
+                        // The last one leaves the process group and is orphaned, as a daemon would be.
+                        "sleep 100 & echo $!; sleep 100 & echo $!; echo $$; setsid sh -c 'echo $$; exec sleep 100' & wait",
+                    ])))
         var text = ""
         for try await chunk in output {
             text += String(decoding: chunk, as: UTF8.self)
-            if text.split(separator: "\n").count == 3 { break }
+            if text.split(separator: "\n").count == 4 { break }
         }
         let pids = text.split(separator: "\n").compactMap { pid_t($0) }
-        #expect(pids.count == 3)
+        #expect(pids.count == 4)
         for pid in pids { #expect(kill(pid, 0) == 0) }
         agent.disconnect()
         agent.process.waitUntilExit()
