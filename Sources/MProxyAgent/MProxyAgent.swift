@@ -37,7 +37,13 @@ enum MProxyAgent {
         reaper.start()
         let lifecycle = AgentLifecycle()
         let agent = Agent(reaper: reaper, lifecycle: lifecycle, logger: logger)
-        let transport = StandardIOTransport()
+        let transport: FileDescriptorTransport
+        do {
+            transport = try FileDescriptorTransport(reading: 0, writing: 1)
+        } catch {
+            logger.critical("cannot set up standard I/O", metadata: ["error": "\(error)"])
+            exit(1)
+        }
         let (configuration, handlers) = agent.muxSetup()
         let mux = Mux(transport: transport, configuration: configuration, handlers: handlers)
         agent.attach(mux)
@@ -47,7 +53,7 @@ enum MProxyAgent {
         let code = lifecycle.waitForExitCode()
         mux.close()
         // Bounded: a client that stopped reading must not keep the agent alive.
-        _ = transport.drained.wait(milliseconds: 2000)
+        _ = transport.waitUntilFinished(milliseconds: 2000)
         exit(code)
     }
 

@@ -110,6 +110,21 @@ public final class FileDescriptorTransport: FrameTransport {
         }
     }
 
+    /// Like ``waitUntilFinished()``, but gives up after `milliseconds`: a peer that stopped reading
+    /// must not keep a closing process alive.
+    ///
+    /// - Returns: true when both threads finished in time.
+    public func waitUntilFinished(milliseconds: Int) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(milliseconds)
+        while state.withLock({ $0.finishedThreadCount < $0.startedThreadCount }) {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else { return false }
+            let (seconds, attoseconds) = remaining.components
+            _ = allThreadsFinished.wait(milliseconds: Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000) + 1)
+        }
+        return true
+    }
+
     private var isClosing: Bool { state.withLock { $0.isClosing } }
 
     private func threadFinished() {

@@ -8,19 +8,29 @@ import Musl
 ///
 /// `@unchecked Sendable`: `thread` is written once by `start` before the handle is shared and read
 /// only by `join`, which its owner calls once.
-final class IOThread: @unchecked Sendable {
+package final class IOThread: @unchecked Sendable {
     private var thread: pthread_t?
 
     private init() {}
 
     /// Starts `body` on a new thread.
     ///
+    /// - Parameters:
+    ///   - name: what the thread is for, in the error when it cannot start.
+    ///   - stackSize: bytes of stack; the system default (often 8 MiB of address space) when nil.
+    ///     Pumps that only move bytes need little, which keeps many concurrent streams cheap.
     /// - Throws: ``TransportError`` with code `setupFailed` when the system refuses a new thread.
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(TransportError) -> IOThread {
+    package static func start(
+        name: String, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void
+    ) throws(TransportError) -> IOThread {
         let handle = IOThread()
         let context = Unmanaged.passRetained(Box(name: name, body: body)).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { context in
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
+        let result = pthread_create(&thread, &attributes, { context in
             guard let context else { return nil }
             let box = Unmanaged<Box>.fromOpaque(context).takeRetainedValue()
             box.body()
@@ -35,15 +45,24 @@ final class IOThread: @unchecked Sendable {
         return handle
     }
 
+    /// Starts `body` on a new thread nobody joins.
+    ///
+    /// - Throws: ``TransportError`` with code `setupFailed` when the system refuses a new thread.
+    package static func startDetached(
+        name: String, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void
+    ) throws(TransportError) {
+        try start(name: name, stackSize: stackSize, body).detach()
+    }
+
     /// Lets the thread release its resources by itself when it finishes; nobody will join it.
-    func detach() {
+    package func detach() {
         guard let thread else { return }
         self.thread = nil
         pthread_detach(thread)
     }
 
     /// Waits for the thread to finish. Must not be called from the thread itself.
-    func join() {
+    package func join() {
         guard let thread else { return }
         self.thread = nil
         pthread_join(thread, nil)

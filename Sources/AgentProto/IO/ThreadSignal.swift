@@ -17,7 +17,12 @@ final class ThreadSignal: @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+        // Timed waits measure a monotonic clock, so a wall-clock change cannot stretch them.
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(condition, &attributes)
+        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
@@ -41,5 +46,22 @@ final class ThreadSignal: @unchecked Sendable {
         while !isSignalled { pthread_cond_wait(condition, mutex) }
         isSignalled = false
         pthread_mutex_unlock(mutex)
+    }
+
+    /// Blocks until signalled or `milliseconds` pass; true (and the flag cleared) when signalled.
+    func wait(milliseconds: Int) -> Bool {
+        var deadline = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &deadline)
+        let nanoseconds = deadline.tv_nsec + (milliseconds % 1000) * 1_000_000
+        deadline.tv_sec += milliseconds / 1000 + nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        pthread_mutex_lock(mutex)
+        while !isSignalled {
+            if pthread_cond_timedwait(condition, mutex, &deadline) == ETIMEDOUT { break }
+        }
+        let wasSignalled = isSignalled
+        isSignalled = false
+        pthread_mutex_unlock(mutex)
+        return wasSignalled
     }
 }
