@@ -59,6 +59,36 @@ struct RecordingFile: Sendable {
         }
     }
 
+    /// Writes every byte of `pieces`, in order, with as few `writev` calls as the kernel allows.
+    func writeAll(_ pieces: [UnsafeRawBufferPointer]) throws(RecordingError) {
+        var vectors = pieces.filter { !$0.isEmpty }.map {
+            iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count)
+        }
+        var first = 0
+        while first < vectors.count {
+            // Linux takes at most IOV_MAX (1024) vectors per call.
+            let batch = min(vectors.count - first, 1024)
+            let count = vectors.withUnsafeBufferPointer { vectors in
+                retryingInterrupts { writev(descriptor, vectors.baseAddress! + first, Int32(batch)) }
+            }
+            guard count > 0 else {
+                throw RecordingError(
+                    .writeFailed, "cannot write the recording; check free space and the file system",
+                    path: path, systemErrorNumber: count < 0 ? errno : EIO)
+            }
+            // Skip what was written: whole vectors, then part of the next one.
+            var remaining = count
+            while remaining > 0, remaining >= vectors[first].iov_len {
+                remaining -= vectors[first].iov_len
+                first += 1
+            }
+            if remaining > 0 {
+                vectors[first].iov_base += remaining
+                vectors[first].iov_len -= remaining
+            }
+        }
+    }
+
     /// Writes every byte of `bytes`.
     func writeAll(_ bytes: [UInt8]) throws(RecordingError) {
         // `withUnsafeBytes` rethrows untyped errors, so the typed error travels out as a `Result`.

@@ -107,16 +107,16 @@ final class RecordingWriter: Sendable {
                 workArrived.wait()
                 continue
             }
-            let bytes = CBORStreamEncoder.encode(batch)
+            let gathered = GatheredRecords(batch)
             let outcome: RecordingError?
             do {
-                try file.writeAll(bytes)
+                try gathered.write(to: file)
                 outcome = nil
             } catch {
                 outcome = error
             }
             state.withLock { state in
-                state.pendingBytes -= bytes.count
+                state.pendingBytes -= gathered.byteCount
                 if let outcome, state.failure == nil { state.failure = outcome }
                 if state.failure != nil {
                     // Nothing more reaches the file after a failure; waiting producers must not hang.
