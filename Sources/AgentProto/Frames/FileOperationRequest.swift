@@ -92,7 +92,7 @@ extension FileOperationRequest: CBORCodable {
         }
         if !path.isEmpty {
             sink.writeText("p")
-            sink.writeText(path)
+            sink.writePath(path)
         }
         if accessTime != 0 {
             sink.writeText("at")
@@ -114,7 +114,7 @@ extension FileOperationRequest: CBORCodable {
         }
         if !newPath.isEmpty {
             sink.writeText("np")
-            sink.writeText(newPath)
+            sink.writePath(newPath)
         }
         if offset != 0 {
             sink.writeText("of")
@@ -144,13 +144,13 @@ extension FileOperationRequest: CBORCodable {
                 switch key {
                 case "d": data = try reader.readBytes()
                 case "h": handle = try reader.readUnsigned()
-                case "p": path = try reader.readText()
+                case "p": path = try reader.readPath()
                 case "at": accessTime = try reader.readSigned()
                 case "fl": flags = try reader.readSigned()
                 case "id": id = try reader.readUnsigned()
                 case "mo": mode = try reader.readUnsigned()
                 case "mt": modificationTime = try reader.readSigned()
-                case "np": newPath = try reader.readText()
+                case "np": newPath = try reader.readPath()
                 case "of": offset = try reader.readSigned()
                 case "op": operation = FileOperationCode(rawValue: try reader.readUnsigned())
                 case "sz": size = try reader.readSigned()
