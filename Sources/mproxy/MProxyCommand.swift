@@ -29,9 +29,11 @@ struct MProxyCommand: AsyncParsableCommand {
         var arguments: [String] = []
         for index in 1..<Int(CommandLine.argc) {
             guard let argument = CommandLine.unsafeArgv[index] else { continue }
-            arguments.append(PathBytes.string(from: UnsafeBufferPointer(start: argument, count: strlen(argument)).map {
-                UInt8(bitPattern: $0)
-            }))
+            arguments.append(
+                PathBytes.string(
+                    from: UnsafeBufferPointer(start: argument, count: strlen(argument)).map {
+                        UInt8(bitPattern: $0)
+                    }))
         }
         await main(arguments.first == "fs" ? arguments : Array(CommandLine.arguments.dropFirst()))
     }

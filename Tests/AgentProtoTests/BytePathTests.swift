@@ -44,7 +44,8 @@ struct BytePathTests {
 
     @Test("a path that is not UTF-8 is a byte string; the documented bytes decode back to it")
     func requestHex() throws {
-        let request = FileOperationRequest(id: 1, operation: .stat, path: PathBytes.string(from: Array("/tmp/".utf8) + Self.latin1))
+        let request = FileOperationRequest(
+            id: 1, operation: .stat, path: PathBytes.string(from: Array("/tmp/".utf8) + Self.latin1))
         let hex = "a261740b63666f70a36170492f746d702f636166e962696401626f7007"
         #expect(Hex.encode(CBORStreamEncoder.encode([Frame.fileOperation(request)])) == hex)
         let decoded = try decodeAll(Frame.self, from: Hex.decode(hex) ?? [])
@@ -58,7 +59,8 @@ struct BytePathTests {
         let hex = "a261740c63667270a262656e81a1627374a3616d1901a4616e44636166e961730562696401"
         #expect(Hex.encode(CBORStreamEncoder.encode([Frame.fileOperationResponse(response)])) == hex)
         let decoded = try decodeAll(Frame.self, from: Hex.decode(hex) ?? [])
-        #expect(PathBytes.bytes(of: decoded.first?.fileOperationResponse?.entries.first?.status.name ?? "") == Self.latin1)
+        #expect(
+            PathBytes.bytes(of: decoded.first?.fileOperationResponse?.entries.first?.status.name ?? "") == Self.latin1)
     }
 
     @Test("UTF-8 names stay text strings, U+FFFE included, byte for byte as the Go encoder writes them")
@@ -68,7 +70,8 @@ struct BytePathTests {
             let bytes = CBORStreamEncoder.encode([Frame.fileOperation(request)])
             let textHead = UInt8(0x60 + name.utf8.count)
             #expect(bytes.contains(textHead), "\(name)")
-            #expect(!Hex.encode(bytes).contains(Hex.encode([0x40 + UInt8(name.utf8.count)]) + Hex.encode(Array(name.utf8))))
+            #expect(
+                !Hex.encode(bytes).contains(Hex.encode([0x40 + UInt8(name.utf8.count)]) + Hex.encode(Array(name.utf8))))
             let decoded = try decodeAll(Frame.self, from: bytes)
             #expect(PathBytes.bytes(of: decoded.first?.fileOperation?.path ?? "") == Array(name.utf8))
         }
@@ -120,7 +123,11 @@ struct BytePathServerTests {
         let server = FileOperationServer()
         server.sendsBytePaths = true
         let listing = server.call(FileOperationRequest(operation: .readDirectory, path: scratch.path))
-        #expect(listing.entries.map(\.status.name) == [name, "plain.txt"].sorted { PathBytes.bytes(of: $0).lexicographicallyPrecedes(PathBytes.bytes(of: $1)) })
+        #expect(
+            listing.entries.map(\.status.name)
+                == [name, "plain.txt"].sorted {
+                    PathBytes.bytes(of: $0).lexicographicallyPrecedes(PathBytes.bytes(of: $1))
+                })
         let status = server.call(FileOperationRequest(operation: .stat, path: scratch.join(name)))
         #expect(status.status?.name == name && status.status?.size == 5)
         let opened = server.call(FileOperationRequest(operation: .open, path: scratch.join(name)))
@@ -131,7 +138,10 @@ struct BytePathServerTests {
         #expect(!symlink.isError)
         #expect(server.call(FileOperationRequest(operation: .readLink, path: scratch.join("link"))).path == name)
         let other = PathBytes.string(from: [0xFF, 0x2E, 0x74])
-        #expect(!server.call(FileOperationRequest(operation: .rename, path: scratch.join(name), newPath: scratch.join(other))).isError)
+        #expect(
+            !server.call(
+                FileOperationRequest(operation: .rename, path: scratch.join(name), newPath: scratch.join(other))
+            ).isError)
         let missing = server.call(FileOperationRequest(operation: .stat, path: scratch.join(name)))
         #expect(missing.errno == 2)
         #expect(missing.errorMessage.hasSuffix("/caf\\xE9: no such file or directory"), "\(missing.errorMessage)")

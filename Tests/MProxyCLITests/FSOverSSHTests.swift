@@ -35,8 +35,10 @@ struct FSOverSSHTests {
     func bash(_ server: TestSSHServer, _ script: String) throws -> MProxyProcess.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "set -e; MPROXY=(\"$0\" fs -q -F \"$1\" \"$2\"); D=\"$3\"; cd \"$D\"\n" + script,
-            MProxyProcess.executable.path, server.configurationFile, server.alias, directory]
+        process.arguments = [
+            "-c", "set -e; MPROXY=(\"$0\" fs -q -F \"$1\" \"$2\"); D=\"$3\"; cd \"$D\"\n" + script,
+            MProxyProcess.executable.path, server.configurationFile, server.alias, directory,
+        ]
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
@@ -74,7 +76,9 @@ struct FSOverSSHTests {
     func expectSame(_ copy: String, _ original: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let copyLines = Set(copy.split(separator: "\n")).subtracting(original.split(separator: "\n"))
         let originalLines = Set(original.split(separator: "\n")).subtracting(copy.split(separator: "\n"))
-        #expect(copy == original, "copy has \(copyLines.sorted()), original has \(originalLines.sorted())", sourceLocation: sourceLocation)
+        #expect(
+            copy == original, "copy has \(copyLines.sorted()), original has \(originalLines.sorted())",
+            sourceLocation: sourceLocation)
     }
 
     @Test("every command works and fails like coreutils")
@@ -93,7 +97,8 @@ struct FSOverSSHTests {
             #expect(try fs(server, ["truncate", "-s", "2K", remote + "/dir/t"]).status == 0)
             #expect(try FileManager.default.attributesOfItem(atPath: remote + "/dir/t")[.size] as? Int == 2048)
             #expect(try fs(server, ["chmod", "640", remote + "/dir/t"]).status == 0)
-            #expect(try FileManager.default.attributesOfItem(atPath: remote + "/dir/t")[.posixPermissions] as? Int == 0o640)
+            #expect(
+                try FileManager.default.attributesOfItem(atPath: remote + "/dir/t")[.posixPermissions] as? Int == 0o640)
             #expect(try fs(server, ["chown", "\(getuid()):\(getgid())", remote + "/dir/t"]).status == 0)
             #expect(try fs(server, ["mv", remote + "/dir/t", remote + "/dir/u"]).status == 0)
             #expect(try fs(server, ["ln", remote + "/dir/u", remote + "/dir/hard"]).status == 0)
@@ -235,14 +240,16 @@ struct FSOverSSHTests {
         try await withTestSSHServer { server in
             let made = try bash(server, "head -c 268435456 /dev/urandom > local/data")
             #expect(made.status == 0)
-            try killMidTransfer(server, ["put", "-q", path("local/data"), path("remote/data")],
+            try killMidTransfer(
+                server, ["put", "-q", path("local/data"), path("remote/data")],
                 partial: path("remote/.data.mproxy-part"))
             #expect(!FileManager.default.fileExists(atPath: path("remote/data")))
             #expect(FileManager.default.fileExists(atPath: path("remote/.data.mproxy-part")))
             #expect(try fs(server, ["put", "--resume", "-q", path("local/data"), path("remote/data")]).status == 0)
             #expect(!FileManager.default.fileExists(atPath: path("remote/.data.mproxy-part")))
 
-            try killMidTransfer(server, ["get", "-q", path("remote/data"), path("local/back")],
+            try killMidTransfer(
+                server, ["get", "-q", path("remote/data"), path("local/back")],
                 partial: path("local/.back.mproxy-part"))
             #expect(!FileManager.default.fileExists(atPath: path("local/back")))
             #expect(try fs(server, ["get", "--resume", "-q", path("remote/data"), path("local/back")]).status == 0)

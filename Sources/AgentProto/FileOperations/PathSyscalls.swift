@@ -17,7 +17,9 @@ package enum PathSyscalls {
     /// `fstatat(2)` relative to an open directory, never following a final symlink.
     package static func status(of name: String, inDirectory directory: CInt) -> Result<stat, Errno> {
         var buffer = stat()
-        return SystemCall.retrying { PathBytes.withCString(name) { fstatat(directory, $0, &buffer, AT_SYMLINK_NOFOLLOW) } }.map { _ in buffer }
+        return SystemCall.retrying {
+            PathBytes.withCString(name) { fstatat(directory, $0, &buffer, AT_SYMLINK_NOFOLLOW) }
+        }.map { _ in buffer }
     }
 
     /// `mkdir(2)`; the process umask applies to `mode`.
@@ -37,7 +39,9 @@ package enum PathSyscalls {
 
     /// `rename(2)`.
     package static func rename(_ path: String, to newPath: String) -> Result<Void, Errno> {
-        SystemCall.retrying { PathBytes.withCString(path) { old in PathBytes.withCString(newPath) { Glibc.rename(old, $0) } } }.map { _ in () }
+        SystemCall.retrying {
+            PathBytes.withCString(path) { old in PathBytes.withCString(newPath) { Glibc.rename(old, $0) } }
+        }.map { _ in () }
     }
 
     /// `chmod(2)`.
@@ -57,12 +61,16 @@ package enum PathSyscalls {
 
     /// `symlink(2)`: a link at `linkPath` whose stored target is `target`, verbatim.
     package static func symlink(target: String, at linkPath: String) -> Result<Void, Errno> {
-        SystemCall.retrying { PathBytes.withCString(target) { old in PathBytes.withCString(linkPath) { Glibc.symlink(old, $0) } } }.map { _ in () }
+        SystemCall.retrying {
+            PathBytes.withCString(target) { old in PathBytes.withCString(linkPath) { Glibc.symlink(old, $0) } }
+        }.map { _ in () }
     }
 
     /// `link(2)`.
     package static func link(_ existingPath: String, to newPath: String) -> Result<Void, Errno> {
-        SystemCall.retrying { PathBytes.withCString(existingPath) { old in PathBytes.withCString(newPath) { Glibc.link(old, $0) } } }.map { _ in () }
+        SystemCall.retrying {
+            PathBytes.withCString(existingPath) { old in PathBytes.withCString(newPath) { Glibc.link(old, $0) } }
+        }.map { _ in () }
     }
 
     /// `readlink(2)`, growing the buffer until the whole target fits.
@@ -73,7 +81,9 @@ package enum PathSyscalls {
             let result = buffer.withUnsafeMutableBufferPointer { pointer in
                 SystemCall.retrying {
                     PathBytes.withCString(path) {
-                        readlink($0, UnsafeMutableRawPointer(pointer.baseAddress!).assumingMemoryBound(to: CChar.self), capacity)
+                        readlink(
+                            $0, UnsafeMutableRawPointer(pointer.baseAddress!).assumingMemoryBound(to: CChar.self),
+                            capacity)
                     }
                 }
             }
@@ -90,7 +100,8 @@ package enum PathSyscalls {
     /// `time.Unix(0, ns)`, not "leave unchanged").
     package static func setTimes(_ path: String, accessTime: Int64, modificationTime: Int64) -> Result<Void, Errno> {
         var times = [timespec(unixNanoseconds: accessTime), timespec(unixNanoseconds: modificationTime)]
-        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, 0) } }.map { _ in () }
+        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, 0) } }.map { _ in ()
+        }
     }
 
     /// `statvfs(3)`, which glibc implements with `statfs(2)` (same numbers, `f_namemax` = `f_namelen`).
@@ -122,7 +133,9 @@ package enum PathSyscalls {
         _ path: String,
         _ body: (_ names: [String], _ directory: CInt) -> Result<Value, Errno>
     ) -> Result<Value, Errno> {
-        guard let stream = PathBytes.withCString(path, { opendir($0) }) else { return .failure(Errno(rawValue: Glibc.errno)) }
+        guard let stream = PathBytes.withCString(path, { opendir($0) }) else {
+            return .failure(Errno(rawValue: Glibc.errno))
+        }
         defer { closedir(stream) }
         var names: [String] = []
         while true {

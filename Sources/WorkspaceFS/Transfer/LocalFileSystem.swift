@@ -62,7 +62,9 @@ public enum LocalFileSystem {
 
     /// Opens `path` with `flags` and, when created, `mode`; close-on-exec.
     public static func open(_ path: String, flags: Int32, mode: UInt32 = 0o600) throws(Errno) -> FileDescriptor {
-        FileDescriptor(rawValue: Int32(try retrying { Int(PathBytes.withCString(path) { Glibc.open($0, flags | O_CLOEXEC, mode_t(mode)) }) }))
+        FileDescriptor(
+            rawValue: Int32(
+                try retrying { Int(PathBytes.withCString(path) { Glibc.open($0, flags | O_CLOEXEC, mode_t(mode)) }) }))
     }
 
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.
@@ -122,7 +124,9 @@ public enum LocalFileSystem {
 
     /// `rename(2)`.
     public static func rename(_ path: String, to newPath: String) throws(Errno) {
-        _ = try retrying { Int(PathBytes.withCString(path) { old in PathBytes.withCString(newPath) { Glibc.rename(old, $0) } }) }
+        _ = try retrying {
+            Int(PathBytes.withCString(path) { old in PathBytes.withCString(newPath) { Glibc.rename(old, $0) } })
+        }
     }
 
     /// `unlink(2)`.
@@ -161,7 +165,9 @@ public enum LocalFileSystem {
 
     /// `symlink(2)`: a link at `path` whose target text is `destination`.
     public static func createSymbolicLink(at path: String, withDestination destination: String) throws(Errno) {
-        _ = try retrying { Int(PathBytes.withCString(destination) { target in PathBytes.withCString(path) { symlink(target, $0) } }) }
+        _ = try retrying {
+            Int(PathBytes.withCString(destination) { target in PathBytes.withCString(path) { symlink(target, $0) } })
+        }
     }
 
     /// `readlink(2)`.

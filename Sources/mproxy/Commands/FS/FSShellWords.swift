@@ -110,9 +110,11 @@ enum FSShellWords {
     /// no quoting, else in single quotes, with control characters and bytes that are not UTF-8 as
     /// `$'\n'` and `$'\351'` between them: `'new'$'\n''line'`, `'caf'$'\351'`.
     static func quoteLikeListing(_ name: String) -> String {
-        let plain = PathBytes.isText(name) && !name.isEmpty
+        let plain =
+            PathBytes.isText(name) && !name.isEmpty
             && name.unicodeScalars.allSatisfy { scalar in
-                scalar.value >= 0x80 ? !(0x80..<0xA0).contains(scalar.value) && scalar != PathBytes.marker
+                scalar.value >= 0x80
+                    ? !(0x80..<0xA0).contains(scalar.value) && scalar != PathBytes.marker
                     : (scalar.properties.isAlphabetic || scalar.properties.numericType != nil
                         || "-_./+,:@%=^".unicodeScalars.contains(scalar))
             }
@@ -130,13 +132,16 @@ enum FSShellWords {
         }
         for byteOrScalar in scalarsAndStrayBytes(of: name) {
             switch byteOrScalar {
-            case .scalar(let scalar) where scalar.value >= 0x20 && scalar.value != 0x7F
+            case .scalar(let scalar)
+            where scalar.value >= 0x20 && scalar.value != 0x7F
                 && !(0x80..<0xA0).contains(scalar.value):
                 flushEscapes()
                 literal.unicodeScalars.append(scalar)
             case .scalar(let scalar):
                 flushLiteral()
-                let named: [UInt32: String] = [7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"]
+                let named: [UInt32: String] = [
+                    7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r",
+                ]
                 escapes += named[scalar.value] ?? String(scalar).utf8.map(octal).joined()
             case .byte(let byte):
                 flushLiteral()
