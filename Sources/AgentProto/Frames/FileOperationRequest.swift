@@ -5,7 +5,8 @@ public struct FileOperationRequest: Hashable, Sendable {
     public var id: UInt32
     /// The operation (`op`).
     public var operation: FileOperationCode
-    /// The path operated on (`p`).
+    /// The path operated on (`p`); bytes that are not UTF-8 are kept as ``PathBytes`` escapes and
+    /// travel as a byte string (`byte-paths`, PROTOCOL.md).
     public var path: String
     /// The second path of Rename, Symlink and Link (`np`).
     public var newPath: String

@@ -1,6 +1,6 @@
 /// A file's status (agentproto `FileStat`), as Stat, Lstat, Fstat and ReadDir return it.
 public struct FileStatus: Hashable, Sendable {
-    /// The base name (`n`).
+    /// The base name (`n`); a name that is not UTF-8 is kept as ``PathBytes`` escapes (`byte-paths`).
     public var name: String
     /// Size in bytes (`s`).
     public var size: Int64
