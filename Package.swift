@@ -101,7 +101,8 @@ let package = Package(
         // Runs the built `mproxy` binary; depending on it makes `swift test` build it first.
         .testTarget(
             name: "MProxyCLITests",
-            dependencies: ["AgentProto", "mproxy", "MProxyAgent"],
+            // RemoteExec for the throwaway sshd fixture (Support/ links RemoteExecTests' copy).
+            dependencies: ["AgentProto", "mproxy", "MProxyAgent", "RemoteExec"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ final class Agent: Sendable {
     /// Capabilities announced in the hello (PROTOCOL.md).
     static let capabilities = [
         "hello", "exit-error-text", "signal-after-eof", "concurrent-file-ops", "hangup-on-disconnect",
-        "argv0-preserved", "socket-half-close", "root",
+        "argv0-preserved", "socket-half-close", "root", "byte-paths",
     ]
     /// The version the hello announces.
     static let version = "mproxy-agent 0.1.0 (agentproto 1.3.4)"
@@ -64,6 +64,7 @@ final class Agent: Sendable {
             if configuration.extensions.contains("root"), !configuration.workspaceRoot.isEmpty {
                 fileOperations.confine(to: configuration.workspaceRoot)
             }
+            if configuration.extensions.contains("byte-paths") { fileOperations.server.sendsBytePaths = true }
             if configuration.extensions.contains("hello") {
                 let hello = AgentHello(version: Self.version, capabilities: Self.capabilities)
                 try? mux.sendWithoutWaiting(Frame(type: .hello, hello: hello))

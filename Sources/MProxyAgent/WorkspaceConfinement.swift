@@ -22,13 +22,13 @@ final class WorkspaceConfinement: Sendable {
     init(rootPath: String) throws(Errno) {
         var path = rootPath
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        let descriptor = open(path, Self.pathOnly | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = PathBytes.withCString(path) { open($0, Self.pathOnly | O_DIRECTORY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw Errno(rawValue: errno) }
         // The canonical path, so Getwd is absolute and absolute paths the client builds from it match.
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink("/proc/self/fd/\(descriptor)", &buffer, buffer.count - 1)
         self.rootPath =
-            length > 0 ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : path
+            length > 0 ? PathBytes.string(from: buffer[0..<length].map { UInt8(bitPattern: $0) }) : path
         self.root = descriptor
     }
 
@@ -63,10 +63,14 @@ final class WorkspaceConfinement: Sendable {
             var response = server.handle(rewritten)
             if response.isError {
                 // The agent's text names the /proc path it used; the client should see its own path.
-                response.errorMessage = Self.replacing(rewritten.path, with: request.path, in: response.errorMessage)
+                // Both as the message shows them (names that are not UTF-8 appear as \xNN there).
+                response.errorMessage = Self.replacing(
+                    PathBytes.displayString(rewritten.path), with: PathBytes.displayString(request.path),
+                    in: response.errorMessage)
                 if !rewritten.newPath.isEmpty {
                     response.errorMessage = Self.replacing(
-                        rewritten.newPath, with: request.newPath, in: response.errorMessage)
+                        PathBytes.displayString(rewritten.newPath), with: PathBytes.displayString(request.newPath),
+                        in: response.errorMessage)
                 }
             }
             return response
@@ -92,7 +96,7 @@ final class WorkspaceConfinement: Sendable {
     }
 
     private func openBeneath(_ path: String, flags: Int32, mode: UInt32 = 0) throws(Errno) -> Int32 {
-        let descriptor = mproxy_openat2(root, path, flags | O_CLOEXEC, mode, Self.resolveBeneath)
+        let descriptor = PathBytes.withCString(path) { mproxy_openat2(root, $0, flags | O_CLOEXEC, mode, Self.resolveBeneath) }
         // EXDEV is how the kernel says "this leaves the root"; EACCES says it to the user.
         guard descriptor >= 0 else { throw errno == EXDEV ? Errno.permissionDenied : Errno(rawValue: errno) }
         return descriptor
@@ -155,7 +159,7 @@ final class WorkspaceConfinement: Sendable {
             defer { opened.forEach { close($0) } }
             if let existing = try? resolveFully(prefix, opened: &opened) {
                 var status = stat()
-                guard stat(existing, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { throw .notDirectory }
+                guard PathBytes.withCString(existing, { stat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFDIR else { throw .notDirectory }
                 continue
             }
             let target = try resolveParent(prefix, opened: &opened)

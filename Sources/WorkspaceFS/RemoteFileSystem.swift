@@ -17,10 +17,14 @@ import SystemPackage
 public struct RemoteFileSystem: Sendable {
     /// The RPC carrier.
     public let client: any FileOperationClient
+    /// Whether paths that are not UTF-8 (``PathBytes``) may be sent: the agent announced
+    /// `byte-paths` after the client asked for it (PROTOCOL.md). Without it such paths fail locally.
+    public let sendsBytePaths: Bool
 
     /// A file system over `client` (a ``Mux`` whose peer is an agent in file-service mode).
-    public init(client: any FileOperationClient) {
+    public init(client: any FileOperationClient, sendsBytePaths: Bool = false) {
         self.client = client
+        self.sendsBytePaths = sendsBytePaths
     }
 
     /// Sends one request and turns an error response into a ``WorkspaceFSError``.
@@ -29,6 +33,12 @@ public struct RemoteFileSystem: Sendable {
     func perform(_ request: FileOperationRequest, path: String?) async throws(WorkspaceFSError)
         -> FileOperationResponse
     {
+        guard sendsBytePaths || (PathBytes.isText(request.path) && PathBytes.isText(request.newPath)) else {
+            throw WorkspaceFSError(
+                .invalidRequest,
+                "the name is not valid UTF-8 and the agent cannot take such names (it did not announce byte-paths)",
+                path: path)
+        }
         let response: FileOperationResponse
         do {
             response = try await client.fileOperation(request)

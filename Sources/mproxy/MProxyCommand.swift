@@ -1,4 +1,11 @@
+import AgentProto
 import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// The `mproxy` command: run programs and work with files on remote machines over one SSH session.
 @main
@@ -14,4 +21,20 @@ struct MProxyCommand: AsyncParsableCommand {
             PathCommand.self,
         ]
     )
+
+    /// Parses the raw arguments for `fs`: `CommandLine.arguments` replaces bytes that are not UTF-8
+    /// with U+FFFD, so `mproxy fs host get $'caf\351'` could not name its file; ``PathBytes`` keeps
+    /// them. Other commands get the standard arguments.
+    static func main() async {
+        var arguments: [String] = []
+        for index in 1..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[index] else { continue }
+            arguments.append(
+                PathBytes.string(
+                    from: UnsafeBufferPointer(start: argument, count: strlen(argument)).map {
+                        UInt8(bitPattern: $0)
+                    }))
+        }
+        await main(arguments.first == "fs" ? arguments : Array(CommandLine.arguments.dropFirst()))
+    }
 }

@@ -8,7 +8,7 @@ package import SystemPackage
 package enum DescriptorSyscalls {
     /// `open(2)` with close-on-exec added, so children the agent spawns never inherit a handle.
     package static func open(_ path: String, flags: Int32, mode: mode_t) -> Result<CInt, Errno> {
-        SystemCall.retrying { Glibc.open(path, flags | O_CLOEXEC, mode) }
+        SystemCall.retrying { PathBytes.withCString(path) { Glibc.open($0, flags | O_CLOEXEC, mode) } }
     }
 
     /// `close(2)`, not retried: Linux releases the descriptor even when close reports EINTR.

@@ -26,12 +26,14 @@ extension FileOperationResponse {
         return FileOperationResponse(
             id: id,
             errno: UInt32(bitPattern: errno.rawValue),
-            errorMessage: "\(subject): \(errno.goText)"
+            errorMessage: PathBytes.displayString("\(subject): \(errno.goText)")
         )
     }
 
     /// A failure answer with a message of its own (bad handle, unknown operation, size limits).
+    /// Names in it that are not UTF-8 are shown as `\xNN`: `em` is text.
     package static func failure(id: UInt32, _ errno: Errno, message: String) -> FileOperationResponse {
-        FileOperationResponse(id: id, errno: UInt32(bitPattern: errno.rawValue), errorMessage: message)
+        FileOperationResponse(
+            id: id, errno: UInt32(bitPattern: errno.rawValue), errorMessage: PathBytes.displayString(message))
     }
 }

@@ -20,7 +20,7 @@ extension FileOperationServer {
             // Go's os.ReadDir sorts by name (byte order) and lstats each entry; one failure fails all.
             var entries: [DirectoryEntry] = []
             entries.reserveCapacity(names.count)
-            for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for name in sortedByBytes(names) {
                 switch PathSyscalls.status(of: name, inDirectory: directory) {
                 case .success(let raw): entries.append(DirectoryEntry(status: FileStatus(name: name, stat: raw)))
                 case .failure(let error): return .failure(error)
@@ -32,6 +32,27 @@ extension FileOperationServer {
         case .success(let entries): return FileOperationResponse(id: request.id, entries: entries)
         case .failure(let error): return .failure(id: request.id, error, operation: "open", paths: request.path)
         }
+    }
+
+    /// Names in byte order (escaped bytes restored first), leaving out those that are not UTF-8
+    /// unless the client can receive them.
+    private func sortedByBytes(_ names: [String]) -> [String] {
+        let plain = names.filter { !PathBytes.containsMarker($0) }
+        guard plain.count < names.count else { return plain.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        let sendable = sendsBytePaths ? names : names.filter { PathBytes.isText($0) }
+        return sendable.map { (PathBytes.bytes(of: $0), $0) }
+            .sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            .map(\.1)
+    }
+
+    /// A path answer (Getwd, Readlink), or EILSEQ when it is not UTF-8 and the client cannot take bytes.
+    private func pathAnswer(_ request: FileOperationRequest, _ path: String, operation: String) -> FileOperationResponse {
+        guard sendsBytePaths || PathBytes.isText(path) else {
+            return .failure(
+                id: request.id, .illegalByteSequence,
+                message: "\(operation) \(request.path): the name is not valid UTF-8 (ask for the byte-paths extension)")
+        }
+        return FileOperationResponse(id: request.id, path: path)
     }
 
     func makeDirectory(_ request: FileOperationRequest) -> FileOperationResponse {
@@ -107,14 +128,14 @@ extension FileOperationServer {
             }
         }
         switch PathSyscalls.currentDirectory() {
-        case .success(let path): return FileOperationResponse(id: request.id, path: path)
+        case .success(let path): return pathAnswer(request, path, operation: "getwd")
         case .failure(let error): return .failure(id: request.id, error, message: "getwd: \(error.goText)")
         }
     }
 
     func readLink(_ request: FileOperationRequest) -> FileOperationResponse {
         switch PathSyscalls.readLink(request.path) {
-        case .success(let target): return FileOperationResponse(id: request.id, path: target)
+        case .success(let target): return pathAnswer(request, target, operation: "readlink")
         case .failure(let error): return .failure(id: request.id, error, operation: "readlink", paths: request.path)
         }
     }

@@ -17,6 +17,15 @@ public final class FileOperationServer: Sendable {
     public let maximumReadSize: Int
 
     let table = Mutex(FileHandleTable())
+    private let bytePaths = Atomic(false)
+
+    /// Whether names that are not UTF-8 may be sent as CBOR byte strings: true once the client asked
+    /// for the `byte-paths` extension (PROTOCOL.md). Until then, as a Go client would choke on them,
+    /// ReadDir leaves such entries out and Readlink and Getwd fail with EILSEQ for them.
+    public var sendsBytePaths: Bool {
+        get { bytePaths.load(ordering: .acquiring) }
+        set { bytePaths.store(newValue, ordering: .releasing) }
+    }
 
     /// Creates a server with no open handles.
     ///

@@ -10,59 +10,67 @@ package enum PathSyscalls {
     package static func status(of path: String, followingSymlinks: Bool) -> Result<stat, Errno> {
         var buffer = stat()
         return SystemCall.retrying {
-            fstatat(AT_FDCWD, path, &buffer, followingSymlinks ? 0 : AT_SYMLINK_NOFOLLOW)
+            PathBytes.withCString(path) { fstatat(AT_FDCWD, $0, &buffer, followingSymlinks ? 0 : AT_SYMLINK_NOFOLLOW) }
         }.map { _ in buffer }
     }
 
     /// `fstatat(2)` relative to an open directory, never following a final symlink.
     package static func status(of name: String, inDirectory directory: CInt) -> Result<stat, Errno> {
         var buffer = stat()
-        return SystemCall.retrying { fstatat(directory, name, &buffer, AT_SYMLINK_NOFOLLOW) }.map { _ in buffer }
+        return SystemCall.retrying {
+            PathBytes.withCString(name) { fstatat(directory, $0, &buffer, AT_SYMLINK_NOFOLLOW) }
+        }.map { _ in buffer }
     }
 
     /// `mkdir(2)`; the process umask applies to `mode`.
     package static func makeDirectory(_ path: String, mode: mode_t) -> Result<Void, Errno> {
-        SystemCall.retrying { mkdir(path, mode) }.map { _ in () }
+        SystemCall.retrying { PathBytes.withCString(path) { mkdir($0, mode) } }.map { _ in () }
     }
 
     /// `unlink(2)`.
     package static func unlink(_ path: String) -> Result<Void, Errno> {
-        SystemCall.retrying { Glibc.unlink(path) }.map { _ in () }
+        SystemCall.retrying { PathBytes.withCString(path) { Glibc.unlink($0) } }.map { _ in () }
     }
 
     /// `rmdir(2)`.
     package static func removeDirectory(_ path: String) -> Result<Void, Errno> {
-        SystemCall.retrying { rmdir(path) }.map { _ in () }
+        SystemCall.retrying { PathBytes.withCString(path) { rmdir($0) } }.map { _ in () }
     }
 
     /// `rename(2)`.
     package static func rename(_ path: String, to newPath: String) -> Result<Void, Errno> {
-        SystemCall.retrying { Glibc.rename(path, newPath) }.map { _ in () }
+        SystemCall.retrying {
+            PathBytes.withCString(path) { old in PathBytes.withCString(newPath) { Glibc.rename(old, $0) } }
+        }.map { _ in () }
     }
 
     /// `chmod(2)`.
     package static func changeMode(_ path: String, mode: mode_t) -> Result<Void, Errno> {
-        SystemCall.retrying { chmod(path, mode) }.map { _ in () }
+        SystemCall.retrying { PathBytes.withCString(path) { chmod($0, mode) } }.map { _ in () }
     }
 
     /// `chown(2)` (follows symlinks); `UInt32.max` leaves that id unchanged.
     package static func changeOwner(_ path: String, uid: UInt32, gid: UInt32) -> Result<Void, Errno> {
-        SystemCall.retrying { chown(path, uid, gid) }.map { _ in () }
+        SystemCall.retrying { PathBytes.withCString(path) { chown($0, uid, gid) } }.map { _ in () }
     }
 
     /// `truncate(2)`.
     package static func truncate(_ path: String, size: Int64) -> Result<Void, Errno> {
-        SystemCall.retrying { Glibc.truncate(path, off_t(size)) }.map { _ in () }
+        SystemCall.retrying { PathBytes.withCString(path) { Glibc.truncate($0, off_t(size)) } }.map { _ in () }
     }
 
     /// `symlink(2)`: a link at `linkPath` whose stored target is `target`, verbatim.
     package static func symlink(target: String, at linkPath: String) -> Result<Void, Errno> {
-        SystemCall.retrying { Glibc.symlink(target, linkPath) }.map { _ in () }
+        SystemCall.retrying {
+            PathBytes.withCString(target) { old in PathBytes.withCString(linkPath) { Glibc.symlink(old, $0) } }
+        }.map { _ in () }
     }
 
     /// `link(2)`.
     package static func link(_ existingPath: String, to newPath: String) -> Result<Void, Errno> {
-        SystemCall.retrying { Glibc.link(existingPath, newPath) }.map { _ in () }
+        SystemCall.retrying {
+            PathBytes.withCString(existingPath) { old in PathBytes.withCString(newPath) { Glibc.link(old, $0) } }
+        }.map { _ in () }
     }
 
     /// `readlink(2)`, growing the buffer until the whole target fits.
@@ -72,13 +80,17 @@ package enum PathSyscalls {
             var buffer = [UInt8](repeating: 0, count: capacity)
             let result = buffer.withUnsafeMutableBufferPointer { pointer in
                 SystemCall.retrying {
-                    readlink(path, UnsafeMutableRawPointer(pointer.baseAddress!).assumingMemoryBound(to: CChar.self), capacity)
+                    PathBytes.withCString(path) {
+                        readlink(
+                            $0, UnsafeMutableRawPointer(pointer.baseAddress!).assumingMemoryBound(to: CChar.self),
+                            capacity)
+                    }
                 }
             }
             switch result {
             case .failure(let error): return .failure(error)
             case .success(let length) where length < capacity:
-                return .success(String(decoding: buffer[0..<length], as: UTF8.self))
+                return .success(PathBytes.string(from: buffer[0..<length]))
             case .success: capacity *= 4
             }
         }
@@ -88,7 +100,8 @@ package enum PathSyscalls {
     /// `time.Unix(0, ns)`, not "leave unchanged").
     package static func setTimes(_ path: String, accessTime: Int64, modificationTime: Int64) -> Result<Void, Errno> {
         var times = [timespec(unixNanoseconds: accessTime), timespec(unixNanoseconds: modificationTime)]
-        return SystemCall.retrying { utimensat(AT_FDCWD, path, &times, 0) }.map { _ in () }
+        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, 0) } }.map { _ in ()
+        }
     }
 
     /// `statvfs(3)`, which glibc implements with `statfs(2)` (same numbers, `f_namemax` = `f_namelen`).
@@ -96,7 +109,7 @@ package enum PathSyscalls {
         var buffer = statvfs()
         // The struct and the function share a name; a typed reference picks the function.
         let call: (UnsafePointer<CChar>, UnsafeMutablePointer<statvfs>) -> CInt = statvfs
-        return SystemCall.retrying { call(path, &buffer) }.map { _ in buffer }
+        return SystemCall.retrying { PathBytes.withCString(path) { call($0, &buffer) } }.map { _ in buffer }
     }
 
     /// `getcwd(3)`.
@@ -106,7 +119,7 @@ package enum PathSyscalls {
             var buffer = [CChar](repeating: 0, count: capacity)
             if getcwd(&buffer, capacity) != nil {
                 let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-                return .success(String(decoding: bytes, as: UTF8.self))
+                return .success(PathBytes.string(from: bytes))
             }
             let code = Glibc.errno
             if code != ERANGE { return .failure(Errno(rawValue: code)) }
@@ -120,7 +133,9 @@ package enum PathSyscalls {
         _ path: String,
         _ body: (_ names: [String], _ directory: CInt) -> Result<Value, Errno>
     ) -> Result<Value, Errno> {
-        guard let stream = opendir(path) else { return .failure(Errno(rawValue: Glibc.errno)) }
+        guard let stream = PathBytes.withCString(path, { opendir($0) }) else {
+            return .failure(Errno(rawValue: Glibc.errno))
+        }
         defer { closedir(stream) }
         var names: [String] = []
         while true {
@@ -131,7 +146,7 @@ package enum PathSyscalls {
                 break
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                PathBytes.string(from: raw.prefix { $0 != 0 })
             }
             if name == "." || name == ".." { continue }
             names.append(name)

@@ -5,7 +5,8 @@ public struct FileOperationRequest: Hashable, Sendable {
     public var id: UInt32
     /// The operation (`op`).
     public var operation: FileOperationCode
-    /// The path operated on (`p`).
+    /// The path operated on (`p`); bytes that are not UTF-8 are kept as ``PathBytes`` escapes and
+    /// travel as a byte string (`byte-paths`, PROTOCOL.md).
     public var path: String
     /// The second path of Rename, Symlink and Link (`np`).
     public var newPath: String
@@ -92,7 +93,7 @@ extension FileOperationRequest: CBORCodable {
         }
         if !path.isEmpty {
             sink.writeText("p")
-            sink.writeText(path)
+            sink.writePath(path)
         }
         if accessTime != 0 {
             sink.writeText("at")
@@ -114,7 +115,7 @@ extension FileOperationRequest: CBORCodable {
         }
         if !newPath.isEmpty {
             sink.writeText("np")
-            sink.writeText(newPath)
+            sink.writePath(newPath)
         }
         if offset != 0 {
             sink.writeText("of")
@@ -144,13 +145,13 @@ extension FileOperationRequest: CBORCodable {
                 switch key {
                 case "d": data = try reader.readBytes()
                 case "h": handle = try reader.readUnsigned()
-                case "p": path = try reader.readText()
+                case "p": path = try reader.readPath()
                 case "at": accessTime = try reader.readSigned()
                 case "fl": flags = try reader.readSigned()
                 case "id": id = try reader.readUnsigned()
                 case "mo": mode = try reader.readUnsigned()
                 case "mt": modificationTime = try reader.readSigned()
-                case "np": newPath = try reader.readText()
+                case "np": newPath = try reader.readPath()
                 case "of": offset = try reader.readSigned()
                 case "op": operation = FileOperationCode(rawValue: try reader.readUnsigned())
                 case "sz": size = try reader.readSigned()

@@ -86,7 +86,7 @@ extension FileOperationResponse: CBORCodable {
         }
         if !path.isEmpty {
             sink.writeText("p")
-            sink.writeText(path)
+            sink.writePath(path)
         }
         if !errorMessage.isEmpty {
             sink.writeText("em")
@@ -125,7 +125,7 @@ extension FileOperationResponse: CBORCodable {
                 case "d": data = try reader.readBytes()
                 case "h": handle = try reader.readUnsigned()
                 case "n": count = try reader.readSigned()
-                case "p": path = try reader.readText()
+                case "p": path = try reader.readPath()
                 case "em": errorMessage = try reader.readText()
                 case "en": entries = try reader.readArray(of: DirectoryEntry.self) ?? []
                 case "er": errno = try reader.readUnsigned()

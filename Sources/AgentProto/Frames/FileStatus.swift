@@ -1,6 +1,6 @@
 /// A file's status (agentproto `FileStat`), as Stat, Lstat, Fstat and ReadDir return it.
 public struct FileStatus: Hashable, Sendable {
-    /// The base name (`n`).
+    /// The base name (`n`); a name that is not UTF-8 is kept as ``PathBytes`` escapes (`byte-paths`).
     public var name: String
     /// Size in bytes (`s`).
     public var size: Int64
@@ -87,7 +87,7 @@ extension FileStatus: CBORCodable {
         sink.writeText("m")
         sink.writeUnsigned(mode)
         sink.writeText("n")
-        sink.writeText(name)
+        sink.writePath(name)
         sink.writeText("s")
         sink.writeSigned(size)
         if modificationTime != 0 {
@@ -140,7 +140,7 @@ extension FileStatus: CBORCodable {
                 switch key {
                 case "d": isDirectory = try reader.readBool()
                 case "m": mode = try reader.readUnsigned()
-                case "n": name = try reader.readText()
+                case "n": name = try reader.readPath()
                 case "s": size = try reader.readSigned()
                 case "t": modificationTime = try reader.readSigned()
                 case "at": accessTime = try reader.readSigned()

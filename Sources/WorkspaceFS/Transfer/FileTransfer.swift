@@ -83,6 +83,9 @@ public struct FileTransfer: Sendable {
             do throws(Errno) {
                 // Only a resumed or shrunken download can leave bytes past the end.
                 if start > 0 || finalSize < info.size { try LocalFileSystem.resize(descriptor, to: finalSize) }
+                // Synced before the rename, so a crash never leaves the final name pointing at a file
+                // whose data never reached the disk.
+                try await LocalIOThreads.shared.run { () throws(Errno) in try LocalFileSystem.synchronize(descriptor) }
             } catch {
                 throw localError(error, "cannot write", partial)
             }

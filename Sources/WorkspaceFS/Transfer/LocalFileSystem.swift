@@ -1,6 +1,7 @@
 // The local end of a transfer: thin wrappers over the few system calls a get or put needs, each
 // throwing `Errno` (swift-system's style, EINTR retried in one place).
 
+import AgentProto
 public import SystemPackage
 
 #if canImport(Glibc)
@@ -43,7 +44,7 @@ public enum LocalFileSystem {
     /// `stat(2)`, or `lstat(2)` when `followingSymlinks` is false.
     public static func status(of path: String, followingSymlinks: Bool = true) throws(Errno) -> Status {
         var raw = stat()
-        _ = try retrying { Int(followingSymlinks ? stat(path, &raw) : lstat(path, &raw)) }
+        _ = try retrying { Int(PathBytes.withCString(path) { followingSymlinks ? stat($0, &raw) : lstat($0, &raw) }) }
         return Status(
             mode: UInt32(raw.st_mode), size: Int64(raw.st_size),
             accessTime: Int64(raw.st_atim.tv_sec) * 1_000_000_000 + Int64(raw.st_atim.tv_nsec),
@@ -61,7 +62,9 @@ public enum LocalFileSystem {
 
     /// Opens `path` with `flags` and, when created, `mode`; close-on-exec.
     public static func open(_ path: String, flags: Int32, mode: UInt32 = 0o600) throws(Errno) -> FileDescriptor {
-        FileDescriptor(rawValue: Int32(try retrying { Int(Glibc.open(path, flags | O_CLOEXEC, mode_t(mode))) }))
+        FileDescriptor(
+            rawValue: Int32(
+                try retrying { Int(PathBytes.withCString(path) { Glibc.open($0, flags | O_CLOEXEC, mode_t(mode)) }) }))
     }
 
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.
@@ -121,17 +124,19 @@ public enum LocalFileSystem {
 
     /// `rename(2)`.
     public static func rename(_ path: String, to newPath: String) throws(Errno) {
-        _ = try retrying { Int(Glibc.rename(path, newPath)) }
+        _ = try retrying {
+            Int(PathBytes.withCString(path) { old in PathBytes.withCString(newPath) { Glibc.rename(old, $0) } })
+        }
     }
 
     /// `unlink(2)`.
     public static func remove(_ path: String) throws(Errno) {
-        _ = try retrying { Int(unlink(path)) }
+        _ = try retrying { Int(PathBytes.withCString(path) { unlink($0) }) }
     }
 
     /// `chmod(2)`.
     public static func setPermissions(_ permissions: UInt32, at path: String) throws(Errno) {
-        _ = try retrying { Int(chmod(path, mode_t(permissions & 0o7777))) }
+        _ = try retrying { Int(PathBytes.withCString(path) { chmod($0, mode_t(permissions & 0o7777)) }) }
     }
 
     /// `utimensat(2)` on the path itself (a symlink's own times when it is one).
@@ -140,7 +145,7 @@ public enum LocalFileSystem {
             timespec(tv_sec: Int(access / 1_000_000_000), tv_nsec: Int(access % 1_000_000_000)),
             timespec(tv_sec: Int(modification / 1_000_000_000), tv_nsec: Int(modification % 1_000_000_000)),
         ]
-        _ = try retrying { Int(utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW)) }
+        _ = try retrying { Int(PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, AT_SYMLINK_NOFOLLOW) }) }
     }
 
     /// `mkdir -p`: success when `path` already is a directory.
@@ -152,7 +157,7 @@ public enum LocalFileSystem {
         let parent = RemotePath.directoryName(path)
         if parent != path, parent != ".", parent != "/" { try createDirectory(at: parent) }
         do {
-            _ = try retrying { Int(mkdir(path, mode_t(permissions))) }
+            _ = try retrying { Int(PathBytes.withCString(path) { mkdir($0, mode_t(permissions)) }) }
         } catch .fileExists {
             return
         }
@@ -160,28 +165,30 @@ public enum LocalFileSystem {
 
     /// `symlink(2)`: a link at `path` whose target text is `destination`.
     public static func createSymbolicLink(at path: String, withDestination destination: String) throws(Errno) {
-        _ = try retrying { Int(symlink(destination, path)) }
+        _ = try retrying {
+            Int(PathBytes.withCString(destination) { target in PathBytes.withCString(path) { symlink(target, $0) } })
+        }
     }
 
     /// `readlink(2)`.
     public static func destinationOfSymbolicLink(at path: String) throws(Errno) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = try retrying { readlink(path, &buffer, buffer.count - 1) }
-        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let length = try retrying { PathBytes.withCString(path) { readlink($0, &buffer, buffer.count - 1) } }
+        return PathBytes.string(from: buffer[0..<length].map { UInt8(bitPattern: $0) })
     }
 
     /// The names in a directory, without "." and "..", sorted by their bytes.
     public static func contentsOfDirectory(at path: String) throws(Errno) -> [String] {
-        guard let stream = opendir(path) else { throw Errno(rawValue: errno) }
+        guard let stream = PathBytes.withCString(path, { opendir($0) }) else { throw Errno(rawValue: errno) }
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                PathBytes.string(from: raw.prefix { $0 != 0 })
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return names.map { (PathBytes.bytes(of: $0), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
     }
 
     /// The process umask, read without changing it for longer than two calls.

@@ -60,8 +60,10 @@ struct FSCommand: AsyncParsableCommand {
                 "mproxy fs: the agent cannot confine paths (--root); use an mproxy-agent that announces 'root'")
             throw ExitCode(255)
         }
+        // The hello came before the Getwd answer, so the capabilities are known now.
+        let capabilities = connection.agentCapabilities ?? []
         let session = FSSession(
-            fileSystem: fileSystem, remoteDirectory: start, isQuiet: quiet || isatty(STDERR_FILENO) == 0,
+            fileSystem: RemoteFileSystem(client: connection.mux, sendsBytePaths: capabilities.contains("byte-paths")), remoteDirectory: start, isQuiet: quiet || isatty(STDERR_FILENO) == 0,
             namesOwnersLocally: destination == "local")
         let status: Int32
         if command.isEmpty {

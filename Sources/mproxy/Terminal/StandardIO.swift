@@ -1,3 +1,5 @@
+import AgentProto
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -52,14 +54,15 @@ enum StandardIO {
         try bytes.withUnsafeBytes { try write($0, to: STDOUT_FILENO) }
     }
 
-    /// Writes text to standard output.
+    /// Writes text to standard output; file names in it that are not UTF-8 (``PathBytes``) are
+    /// written as their raw bytes, as coreutils does.
     static func writeStandardOutput(_ text: String) throws {
-        try writeStandardOutput(Array(text.utf8))
+        try writeStandardOutput(PathBytes.bytes(of: text))
     }
 
     /// Writes a line to standard error, ignoring failure: there is nowhere left to report it.
     static func writeStandardError(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
+        let bytes = PathBytes.bytes(of: line + "\n")
         bytes.withUnsafeBytes { _ = try? write($0, to: STDERR_FILENO) }
     }
 }

@@ -27,7 +27,7 @@ final class FSConnection: Sendable {
         }
         mux = Mux(transport: launched.transport, configuration: MuxConfiguration(observer: HelloObserver(record: hello)))
         mux.start()
-        var configuration = AgentConfiguration(extensions: ["hello"])
+        var configuration = AgentConfiguration(extensions: ["hello", "byte-paths"])
         if let root {
             configuration.extensions.append("root")
             configuration.workspaceRoot = root

@@ -96,7 +96,7 @@ struct FSListCommand: FSSubcommand {
             for (path, info) in entries { session.printJSON(FSFormat.json(info, path: path, target: targets[path])) }
             return
         }
-        let names = entries.map { directory == nil ? $0.0 : $0.1.name }
+        let names = entries.map { session.displayName(directory == nil ? $0.0 : $0.1.name) }
         guard long else {
             for name in names { session.print(name) }
             return
@@ -112,7 +112,7 @@ struct FSListCommand: FSSubcommand {
                 FSFormat.padRight(owners[index], widths[1]) + " " + FSFormat.padRight(groups[index], widths[2]) + " "
             line += FSFormat.padLeft(sizes[index], widths[3]) + " " + FSFormat.listingDate(info.modificationTime) + " "
             line += names[index]
-            if let target = targets[path] { line += " -> " + target }
+            if let target = targets[path] { line += " -> " + session.displayName(target) }
             session.print(line)
         }
     }

@@ -29,7 +29,7 @@ final class FSSession {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         localDirectory =
             getcwd(&buffer, buffer.count) != nil
-            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "."
+            ? PathBytes.string(from: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }) : "."
         self.isQuiet = isQuiet
         self.namesOwnersLocally = namesOwnersLocally
     }
@@ -39,6 +39,12 @@ final class FSSession {
 
     /// `path` resolved against the local working directory.
     func local(_ path: String) -> String { RemotePath.resolve(path, against: localDirectory) }
+
+    /// A file name as `ls` shows it: quoted for the shell (`'a b'`, `'caf'$'\\351'`) when standard
+    /// output is a terminal, else its raw bytes.
+    func displayName(_ name: String) -> String {
+        isatty(STDOUT_FILENO) == 1 ? FSShellWords.quoteLikeListing(name) : name
+    }
 
     /// Writes `text` to standard output.
     func write(_ text: String) {

@@ -1,0 +1,17 @@
+// Paths and file names on the wire: text when they are UTF-8 (always, for the Go peer), a byte
+// string when they are not and both ends agreed on `byte-paths` (PROTOCOL.md, PathBytes.swift).
+
+extension CBORReader {
+    /// Reads a path or file name: a text string, a byte string (`byte-paths`), or `null` (`""`).
+    /// Bytes that are not UTF-8 come back escaped as ``PathBytes`` describes.
+    ///
+    /// - Throws: `unexpectedType` for anything but a text or byte string; `invalidUTF8` for a text
+    ///   string that is not UTF-8 (the extension sends such names as byte strings).
+    public mutating func readPath() throws(FrameDecodingError) -> String {
+        if consumeNull() { return "" }
+        if try peekHead().majorType == .byteString { return PathBytes.string(from: try readBytes()) }
+        let text = try readText()
+        // A real U+FFFE must be doubled so it is not taken for an escaped byte.
+        return PathBytes.containsMarker(text) ? PathBytes.string(from: Array(text.utf8)) : text
+    }
+}

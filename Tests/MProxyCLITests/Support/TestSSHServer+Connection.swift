@@ -1,0 +1,1 @@
+../../RemoteExecTests/Support/TestSSHServer+Connection.swift
