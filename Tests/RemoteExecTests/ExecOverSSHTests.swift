@@ -23,6 +23,22 @@ struct ExecOverSSHTests {
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }
 
+    /// Writes `bytes` over the file at `path` without replacing it, retrying while it is executing.
+    static func overwriteInPlace(_ path: String, with bytes: Data) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let descriptor = open(path, O_WRONLY | O_TRUNC)
+            if descriptor >= 0 {
+                let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                close(descriptor)
+                return written == bytes.count
+            }
+            guard errno == ETXTBSY else { return false }
+            usleep(20_000)
+        }
+        return false
+    }
+
     @Test("echo, stderr apart, exit codes, hostile argv verbatim, --cwd, -n")
     func basics() async throws {
         try await withTestSSHServer { server in
@@ -54,7 +70,7 @@ struct ExecOverSSHTests {
 
             // -n: the command reads end of file at once, even though our stdin stays open.
             let child = try MProxyChild(Self.exec(server, ["-n"], "cat"), input: .pipe)
-            let noInput = await onDedicatedThread { child.wait() }
+            let noInput = try await onDedicatedThread { child.wait() }
             child.closeInput()
             #expect(noInput.status == 0)
             #expect(noInput.outputText == "")
@@ -93,10 +109,9 @@ struct ExecOverSSHTests {
             let file = server.directory.appendingPathComponent("stdin.bin").path
             var generator = SystemRandomNumberGenerator()
             let block = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            guard let handle = FileHandle(forWritingAtPath: file) ?? {
-                FileManager.default.createFile(atPath: file, contents: nil)
-                return FileHandle(forWritingAtPath: file)
-            }() else { throw FixtureError("cannot write \(file)") }
+            guard FileManager.default.createFile(atPath: file, contents: nil),
+                let handle = FileHandle(forWritingAtPath: file)
+            else { throw FixtureError("cannot write \(file)") }
             for index in 0..<100 {
                 var chunk = block
                 chunk[0] = UInt8(index)
@@ -116,17 +131,18 @@ struct ExecOverSSHTests {
         arguments: [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2])
     func forwardsSignal(_ number: Int32) async throws {
         try await withTestSSHServer { server in
-            // The trap proves the shell itself got the signal; `sleep` in the same group dies of it.
-            let script = "trap 'echo trapped $1; exit 77' \(number); echo $$; sleep 30 & echo $!; wait"
+            // The outer shell's trap proves the group's leader got the signal; the inner shell (a
+            // foreground child, so not ignoring SIGINT/SIGQUIT as background jobs do) becomes the
+            // `sleep` whose pid it prints, and must die of it too.
+            let script = "trap 'echo trapped $1; exit 77' \(number); sh -c 'echo $$; exec sleep 30'; echo not reached"
             let child = try MProxyChild(Self.exec(server, [], "sh", "-c", script, "sh", "\(number)"))
-            let lines = await onDedicatedThread { child.lines(2) }
-            try #require(lines.count == 2, "\(lines)")
+            let lines = try await onDedicatedThread { child.lines(1) }
+            let sleeper = try #require(lines.first.flatMap { pid_t($0) }, "\(lines)")
             child.send(signal: number)
-            let result = await onDedicatedThread { child.wait() }
+            let result = try await onDedicatedThread { child.wait() }
             #expect(result.status == 77, "\(result.errorText)")
-            #expect(result.outputText.hasSuffix("trapped \(number)\n"))
-            let sleeper = try #require(pid_t(lines[1]))
-            #expect(await onDedicatedThread { processVanishes(sleeper) }, "the remote sleep \(sleeper) still runs")
+            #expect(result.outputText == "\(sleeper)\ntrapped \(number)\n")
+            #expect(try await onDedicatedThread { processVanishes(sleeper) }, "the remote sleep \(sleeper) still runs")
         }
     }
 
@@ -134,12 +150,12 @@ struct ExecOverSSHTests {
     func interruptEndsRemoteSleep() async throws {
         try await withTestSSHServer { server in
             let child = try MProxyChild(Self.exec(server, [], "sh", "-c", "echo $$; exec sleep 30"))
-            let lines = await onDedicatedThread { child.lines(1) }
+            let lines = try await onDedicatedThread { child.lines(1) }
             let remote = try #require(lines.first.flatMap { pid_t($0) })
             child.send(signal: SIGINT)
-            let result = await onDedicatedThread { child.wait() }
+            let result = try await onDedicatedThread { child.wait() }
             #expect(result.status == 130)
-            #expect(await onDedicatedThread { processVanishes(remote) })
+            #expect(try await onDedicatedThread { processVanishes(remote) })
         }
     }
 
@@ -148,16 +164,16 @@ struct ExecOverSSHTests {
         try await withTestSSHServer { server in
             let script = "trap '' INT; echo $$; while :; do sleep 1; done"
             let child = try MProxyChild(Self.exec(server, [], "sh", "-c", script))
-            let lines = await onDedicatedThread { child.lines(1) }
+            let lines = try await onDedicatedThread { child.lines(1) }
             let remote = try #require(lines.first.flatMap { pid_t($0) })
             child.send(signal: SIGINT)
             usleep(200_000)
             #expect(kill(remote, 0) == 0, "one Ctrl-C is forwarded, and the program ignores it")
             child.send(signal: SIGINT)
-            let result = await onDedicatedThread { child.wait() }
+            let result = try await onDedicatedThread { child.wait() }
             #expect(result.status == 130)
             #expect(result.errorText.contains("second Ctrl-C"), "\(result.errorText)")
-            #expect(await onDedicatedThread { processVanishes(remote) })
+            #expect(try await onDedicatedThread { processVanishes(remote) })
         }
     }
 
@@ -173,7 +189,7 @@ struct ExecOverSSHTests {
                 Self.exec(server, ["--timeout", "0.3", "--kill-after", "300ms"], "sh", "-c", script))
             #expect(stubborn.status == 137)
             let remote = try #require(pid_t(stubborn.outputText.split(separator: "\n").first ?? ""))
-            #expect(await onDedicatedThread { processVanishes(remote) })
+            #expect(try await onDedicatedThread { processVanishes(remote) })
         }
     }
 
@@ -256,10 +272,13 @@ struct ExecOverSSHTests {
             #expect(!second.errorText.contains("mproxy: install "), "second run uploaded again: \(second.errorText)")
             #expect(second.errorText.contains("agent \(installed)"), "\(second.errorText)")
 
-            // Same size, one byte changed: only the content check can tell.
+            // Same size, same inode, one byte changed in place. The kernel refuses writes to a file
+            // being executed (ETXTBSY), so wait for the last command's agent to exit first.
             var tampered = original
             tampered[tampered.count / 2] ^= 0xff
-            try tampered.write(to: URL(fileURLWithPath: installed))
+            let replacement = tampered
+            let rewritten = try await onDedicatedThread { Self.overwriteInPlace(installed, with: replacement) }
+            try #require(rewritten, "the agent file stayed busy")
             let third = try await MProxyChild.run(Self.exec(server, ["-v"], "echo", "fixed"))
             #expect(third.status == 0, "\(third.errorText)")
             #expect(third.outputText == "fixed\n")
@@ -302,14 +321,14 @@ struct ExecOverSSHTests {
     func serverKilledMidCommand() async throws {
         try await withTestSSHServer { server in
             let child = try MProxyChild(Self.exec(server, [], "sh", "-c", "echo $$; exec sleep 30"))
-            let lines = await onDedicatedThread { child.lines(1) }
+            let lines = try await onDedicatedThread { child.lines(1) }
             let remote = try #require(lines.first.flatMap { pid_t($0) })
             server.killConnections()
-            let result = await onDedicatedThread { child.wait() }
+            let result = try await onDedicatedThread { child.wait() }
             #expect(result.status == 255)
             #expect(result.errorText.hasPrefix("mproxy: "), "\(result.errorText)")
             #expect(result.errorText.contains("connection"), "\(result.errorText)")
-            #expect(await onDedicatedThread { processVanishes(remote) }, "remote sleep \(remote) survived")
+            #expect(try await onDedicatedThread { processVanishes(remote) }, "remote sleep \(remote) survived")
         }
     }
 
@@ -328,7 +347,8 @@ struct ExecOverSSHTests {
             #expect(verified.status == 0, "\(verified.errorText)")
 
             let reader = try RecordingReader(path: recording)
-            let agentPath = reader.header.agentPath
+            defer { reader.close() }
+            let agentPath = try #require(try reader.next()?.record.header).agentPath
             #expect(agentPath.hasPrefix(server.home + "/.cache/mproxy/agent/"), "\(agentPath)")
             #expect(agentPath.hasSuffix("/mproxy-agent"))
         }

@@ -2,6 +2,8 @@ import CSystemExtras
 import Foundation
 import Synchronization
 
+@testable import RemoteExec
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -49,6 +51,17 @@ final class MProxyChild: Sendable {
         URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("mproxy-agent").path
     }
 
+    /// Writes `mproxy-agent.sha256` beside the built agent, as `scripts/build-agent` does: without
+    /// it every debug `mproxy` would hash the agent itself (seconds each, with many at once).
+    private static let agentHashRecorded: Void = {
+        let agent = builtAgent
+        guard let result = try? LocalProcess.run("/usr/bin/sha256sum", arguments: [agent]), result.status == 0 else { return }
+        let hash = String(decoding: result.standardOutput.prefix(64), as: UTF8.self)
+        let temporary = agent + ".sha256.\(getpid())"
+        try? "\(hash)  mproxy-agent\n".write(toFile: temporary, atomically: false, encoding: .utf8)
+        rename(temporary, agent + ".sha256")
+    }()
+
     let pid: pid_t
     private let inputDescriptor: Int32
     private let output = Mutex<[UInt8]>([])
@@ -58,6 +71,7 @@ final class MProxyChild: Sendable {
 
     /// Starts `mproxy arguments...` with `environment` added to ours.
     init(_ arguments: [String], environment: [String: String] = [:], input: Input = .none) throws {
+        Self.agentHashRecorded
         var outputPipe: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
         var inputPipe: [Int32] = [-1, -1]
@@ -113,11 +127,11 @@ final class MProxyChild: Sendable {
             close(inputPipe[1])
             inputDescriptor = -1
         }
-        startReading(outputPipe[0], into: output)
-        startReading(errorPipe[0], into: errors)
+        startReading(outputPipe[0], isStandardError: false)
+        startReading(errorPipe[0], isStandardError: true)
     }
 
-    private func startReading(_ descriptor: Int32, into buffer: Mutex<[UInt8]>) {
+    private func startReading(_ descriptor: Int32, isStandardError: Bool) {
         readers.withLock { $0 += 1 }
         Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 64 << 10)
@@ -125,7 +139,12 @@ final class MProxyChild: Sendable {
                 let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                buffer.withLock { $0 += chunk[..<count] }
+                let bytes = chunk[0..<count]
+                if isStandardError {
+                    errors.withLock { $0 += bytes }
+                } else {
+                    output.withLock { $0 += bytes }
+                }
             }
             close(descriptor)
             readers.withLock { $0 -= 1 }

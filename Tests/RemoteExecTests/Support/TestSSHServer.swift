@@ -1,3 +1,4 @@
+import CSystemExtras
 import Foundation
 import Testing
 
