@@ -77,6 +77,20 @@ struct ExecOverSSHTests {
         }
     }
 
+    @Test("--transport openssh: the system ssh carries the same agent and the same results")
+    func openSSHTransport() async throws {
+        try await withTestSSHServer { server in
+            let result = try await MProxyChild.run(
+                Self.exec(server, ["--transport", "openssh"], "sh", "-c", "echo out; echo err >&2; exit 5"))
+            #expect(result.status == 5, "\(result.errorText)")
+            #expect(result.outputText == "out\n")
+            #expect(result.errorText == "err\n")
+            let again = try await MProxyChild.run(Self.exec(server, ["--transport", "openssh", "-v"], "true"))
+            #expect(again.status == 0)
+            #expect(!again.errorText.contains("mproxy: install "), "\(again.errorText)")
+        }
+    }
+
     @Test("--env sets variables; --env-keep and --env-remove filter the forwarded environment")
     func environment() async throws {
         try await withTestSSHServer { server in
