@@ -124,7 +124,7 @@ struct SSHHostConfigurationParsingTests {
             ])
         #expect(
             configuration.proxyCommandIncludingJump
-                == "ssh -F '/etc/cfg' -J 'bastion' -W '[%h]:%p' 'inner'")
+                == "ssh -F /etc/cfg -J bastion -W '[%h]:%p' inner")
     }
 
     @Test(

@@ -280,6 +280,7 @@ struct ExecOverSSHTests {
             try #require(hashes.count == 1)
             let installed = server.home + "/.cache/mproxy/agent/\(hashes[0])/mproxy-agent"
             let original = try Data(contentsOf: URL(fileURLWithPath: installed))
+            #expect(FileManager.default.fileExists(atPath: installed + ".verified"), "the stamp of the last hash check")
 
             let second = try await MProxyChild.run(Self.exec(server, ["-v"], "echo", "again"))
             #expect(second.outputText == "again\n")

@@ -125,7 +125,7 @@ struct ExecCommand: AsyncParsableCommand {
         ExecSignalForwarder.start(for: process) {
             StandardIO.writeStandardError("mproxy: killed the remote command (second Ctrl-C)")
             try? recorder?.close()
-            Glibc.exit(130)
+            ProcessExit.now(130)
         }
         if noStandardInput {
             try? process.standardInput.closeNow()
