@@ -4,15 +4,17 @@ public enum ShellQuoting {
     /// `word` as it is when it has only characters no shell treats specially, else in single
     /// quotes with each `'` inside written as `'\''`: either way the shell reads `word` back unchanged.
     public static func quote(_ word: String) -> String {
-        let isPlain = !word.isEmpty && word.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                true
-            default:
-                "@%+=:,./_-".utf8.contains(byte)
+        let isPlain =
+            !word.isEmpty
+            && word.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    true
+                default:
+                    "@%+=:,./_-".utf8.contains(byte)
+                }
             }
-        }
         return isPlain ? word : "'" + word.replacing("'", with: #"'\''"#) + "'"
     }
 

@@ -38,7 +38,9 @@ struct SampleRecordingTests {
     @Test("every sample is listed in Recordings/README.md with the command that made it")
     func listed() throws {
         let readme = try String(contentsOf: Self.directory.appendingPathComponent("README.md"), encoding: .utf8)
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".cbor") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter {
+            $0.hasSuffix(".cbor")
+        }
         #expect(Set(files) == Set(Self.samples.map { $0.name + ".cbor" }))
         for sample in Self.samples {
             #expect(readme.contains("--record Recordings/\(sample.name).cbor"), "\(sample.name)")

@@ -56,7 +56,8 @@ struct ExecOverSSHTests {
             }
 
             let hostile = ["$(touch /tmp/owned)", "a b", "'\"", "*", "\\n", "; rm -rf /", "", "ü\u{1}", "-n", "$HOME"]
-            let printed = try await MProxyChild.run(["exec", "-F", server.configurationFile, server.alias, "--", "printf", "%s\\n"] + hostile)
+            let printed = try await MProxyChild.run(
+                ["exec", "-F", server.configurationFile, server.alias, "--", "printf", "%s\\n"] + hostile)
             #expect(printed.outputText == hostile.map { $0 + "\n" }.joined())
 
             let cwd = try await MProxyChild.run(Self.exec(server, ["--cwd", "/tmp"], "pwd"))
@@ -95,10 +96,12 @@ struct ExecOverSSHTests {
     func environment() async throws {
         try await withTestSSHServer { server in
             let local = ["MPROXY_TEST_KEEP": "kept", "MPROXY_TEST_DROP": "dropped", "OTHER_TEST_VAR": "other"]
-            let script = "echo ${GREETING:-unset} ${MPROXY_TEST_KEEP:-unset} ${MPROXY_TEST_DROP:-unset} ${OTHER_TEST_VAR:-unset}"
+            let script =
+                "echo ${GREETING:-unset} ${MPROXY_TEST_KEEP:-unset} ${MPROXY_TEST_DROP:-unset} ${OTHER_TEST_VAR:-unset}"
 
             let inherited = try await MProxyChild.run(Self.exec(server, [], "sh", "-c", script), environment: local)
-            #expect(inherited.outputText == "unset unset unset unset\n", "the remote login environment, as ssh gives it")
+            #expect(
+                inherited.outputText == "unset unset unset unset\n", "the remote login environment, as ssh gives it")
 
             let set = try await MProxyChild.run(
                 Self.exec(server, ["--env", "GREETING=hi there"], "sh", "-c", script), environment: local)
@@ -106,8 +109,11 @@ struct ExecOverSSHTests {
 
             let kept = try await MProxyChild.run(
                 Self.exec(
-                    server, ["--env", "GREETING=x=y", "--env-keep", "MPROXY_TEST_*", "--env-keep", "/^OTHER_/",
-                    "--env-remove", "MPROXY_TEST_DROP"],
+                    server,
+                    [
+                        "--env", "GREETING=x=y", "--env-keep", "MPROXY_TEST_*", "--env-keep", "/^OTHER_/",
+                        "--env-remove", "MPROXY_TEST_DROP",
+                    ],
                     "sh", "-c", script), environment: local)
             #expect(kept.outputText == "x=y kept unset other\n")
 
@@ -212,16 +218,17 @@ struct ExecOverSSHTests {
         try await withTestSSHServer { server in
             // An ssh_config that also knows the bare address, so the address forms find the keys.
             let config = server.directory.appendingPathComponent("address_config").path
-            try (try String(contentsOfFile: server.configurationFile, encoding: .utf8)
-                + """
+            try
+                (try String(contentsOfFile: server.configurationFile, encoding: .utf8)
+                    + """
 
-                Host 127.0.0.1
-                    IdentityFile \(server.identityFile)
-                    IdentitiesOnly yes
-                    UserKnownHostsFile \(server.knownHostsFile)
-                    StrictHostKeyChecking yes
+                    Host 127.0.0.1
+                        IdentityFile \(server.identityFile)
+                        IdentitiesOnly yes
+                        UserKnownHostsFile \(server.knownHostsFile)
+                        StrictHostKeyChecking yes
 
-                """).write(toFile: config, atomically: true, encoding: .utf8)
+                    """).write(toFile: config, atomically: true, encoding: .utf8)
             let forms: [[String]] = [
                 [server.alias],
                 ["\(server.user)@\(server.alias)"],

@@ -26,7 +26,8 @@ struct RemoteHostOverSSHTests {
     }
 
     static func connect(_ server: TestSSHServer, phases: Phases? = nil) async throws -> RemoteHost {
-        try await RemoteHost.connect(to: .ssh(Destination(host: server.alias)), options: options(server, phases: phases))
+        try await RemoteHost.connect(
+            to: .ssh(Destination(host: server.alias)), options: options(server, phases: phases))
     }
 
     @Test("20 commands at once share one SSH connection, each with its own agent and exact output")
@@ -97,7 +98,8 @@ struct RemoteHostOverSSHTests {
         try await withTestSSHServer { server in
             let host = try await Self.connect(server)
             defer { host.close() }
-            let process = try await host.start(RemoteCommand(executable: "sh", arguments: ["-c", "echo up; exec sleep 30"]))
+            let process = try await host.start(
+                RemoteCommand(executable: "sh", arguments: ["-c", "echo up; exec sleep 30"]))
             var iterator = process.standardOutput.makeAsyncIterator()
             #expect(try await iterator.next() == Array("up\n".utf8))
             server.killConnections()

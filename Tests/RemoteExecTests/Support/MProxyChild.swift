@@ -55,7 +55,9 @@ final class MProxyChild: Sendable {
     /// it every debug `mproxy` would hash the agent itself (seconds each, with many at once).
     private static let agentHashRecorded: Void = {
         let agent = builtAgent
-        guard let result = try? LocalProcess.run("/usr/bin/sha256sum", arguments: [agent]), result.status == 0 else { return }
+        guard let result = try? LocalProcess.run("/usr/bin/sha256sum", arguments: [agent]), result.status == 0 else {
+            return
+        }
         let hash = String(decoding: result.standardOutput.prefix(64), as: UTF8.self)
         let temporary = agent + ".sha256.\(getpid())"
         try? "\(hash)  mproxy-agent\n".write(toFile: temporary, atomically: false, encoding: .utf8)
