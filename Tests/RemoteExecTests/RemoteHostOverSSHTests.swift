@@ -93,6 +93,38 @@ struct RemoteHostOverSSHTests {
         }
     }
 
+    @Test("a command that cannot start reports 127 even while input is still being sent to its agent")
+    func startFailureWhileSendingInput() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            // The agent answers Exit 127 and ends at once; input written meanwhile hits a closed
+            // channel, and that must not hide the Exit frame already on its way.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<8 {
+                    group.addTask {
+                        for round in 0..<6 {
+                            let process = try await host.start(
+                                RemoteCommand(executable: "pwd", workingDirectory: "/nonexistent-dir"))
+                            for _ in 0..<40 {
+                                do {
+                                    try await process.standardInput.write(Array(repeating: 0x61, count: 512))
+                                } catch {
+                                    break
+                                }
+                                try await Task.sleep(for: .milliseconds(1))
+                            }
+                            try? await process.standardInput.close()
+                            let status = try await process.terminationStatus()
+                            #expect(status.code == 127, "lane \(lane) round \(round)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test("a lost connection ends a running command with connectionLost")
     func lostConnection() async throws {
         try await withTestSSHServer { server in
