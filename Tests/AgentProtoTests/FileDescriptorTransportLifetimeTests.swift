@@ -5,9 +5,14 @@ import Testing
 /// A transport leaves nothing behind once closed: a long-running client opens and closes many.
 @Suite("FileDescriptorTransport lifetime", .timeLimit(.minutes(1)))
 struct FileDescriptorTransportLifetimeTests {
-    /// Threads of this process, from /proc.
+    /// Transport threads ("mux-reader", "mux-writer") of this process, from /proc. Only those: the
+    /// suites running alongside (mproxy children's pipe readers, SSH session threads) start and end
+    /// threads of their own at any moment.
     static func threadCount() throws -> Int {
-        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").filter { task in
+            let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
+            return name.hasPrefix("mux-")
+        }.count
     }
 
     /// This process's virtual size in KiB: a finished thread nobody joined keeps its 8 MiB stack mapped.

@@ -91,7 +91,9 @@ struct AgentExecTests {
         let five = try agent.mux.openStream(5)
         let output = try agent.mux.openStream(1)
         agent.start()
-        let script = "read line <&3; echo \"three:$line\" >&5; echo five-out >&5; ls /proc/$$/fd/ | tr '\\n' ' '"
+        // `ls` as a plain child (not exec'd, no pipeline): the shell holds no pipe of its own while
+        // ls reads its descriptors, whatever the scheduling.
+        let script = "read line <&3; echo \"three:$line\" >&5; echo five-out >&5; ls /proc/$$/fd/; true"
         try await agent.mux.send(.exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", script], extraFileDescriptors: [3, 5])))
         try await agent.mux.send(.data(stream: 3, Array("ping\n".utf8)))
         try await agent.mux.send(.eof(stream: 3))
@@ -103,7 +105,7 @@ struct AgentExecTests {
         #expect(String(decoding: fromFive, as: UTF8.self) == "three:ping\nfive-out\n")
         #expect(fromThree.isEmpty)
         #expect(try await agent.mux.exitStatus().code == 0)
-        let descriptors = Set(listing.split(separator: " ").compactMap { Int($0) })
+        let descriptors = Set(listing.split(whereSeparator: \.isWhitespace).compactMap { Int($0) })
         #expect(descriptors.isSuperset(of: [0, 1, 2, 3, 5]))
         #expect(!descriptors.contains(4), "gaps stay closed")
         _ = agent.finish()

@@ -124,7 +124,7 @@ struct SSHHostConfigurationParsingTests {
             ])
         #expect(
             configuration.proxyCommandIncludingJump
-                == "ssh -F '/etc/cfg' -J 'bastion' -W '[%h]:%p' 'inner'")
+                == "ssh -F /etc/cfg -J bastion -W '[%h]:%p' inner")
     }
 
     @Test(
@@ -191,7 +191,7 @@ struct SSHHostConfigurationParsingTests {
     @Test("shell quoting survives single quotes")
     func quoting() {
         #expect(ShellQuoting.quote("it's") == #"'it'\''s'"#)
-        #expect(ShellQuoting.join(["a b", "c"]) == "'a b' 'c'")
+        #expect(ShellQuoting.join(["a b", "c", "", "/usr/bin/x-y_z.1", "$HOME", "~"]) == "'a b' c '' /usr/bin/x-y_z.1 '$HOME' '~'")
         let script = SSHConnection.uploadScript(path: "~/.cache/x'y/agent", mode: 0o755)
         #expect(script.contains(#"mkdir -p "$HOME"/'.cache/x'\''y'"#))
         #expect(script.contains("chmod 755"))

@@ -4,7 +4,7 @@ import Testing
 
 @testable import RemoteExec
 
-@Suite("One connection per host, and a warm spare agent channel", .timeLimit(.minutes(1)))
+@Suite("One connection per host", .timeLimit(.minutes(1)))
 struct SSHConnectionReuseTests {
     @Test("concurrent callers share one connection; a lost connection is replaced")
     func pool() async throws {
@@ -23,35 +23,6 @@ struct SSHConnectionReuseTests {
             #expect(replacement !== a)
             #expect(try await replacement.run("echo two").standardOutputText == "two\n")
             await pool.closeAll()
-        }
-    }
-
-    @Test("keepsSpare starts the next agent channel ahead; the next call takes it and it works")
-    func spareTransport() async throws {
-        try await withTestSSHServer { server in
-            let connection = try await server.connect()
-            defer { connection.close() }
-            let first = try await connection.startTransport(command: "cat", keepsSpare: true)
-            let spare = try #require(connection.spareTransports.withLock { $0["cat"] })
-            try await spare.waitUntilStarted()
-            let second = try await connection.startTransport(command: "cat", keepsSpare: true)
-            #expect(second === spare)
-            #expect(connection.spareTransports.withLock { $0["cat"] } !== spare)
-
-            let endpoint = RecordingEndpoint()
-            let frame = Frame.data(stream: 1, Array("warm".utf8)).encodedBytes()
-            endpoint.queue(frame)
-            second.start(endpoint)
-            second.outboundBytesAvailable()
-            var received: [UInt8] = []
-            for await event in endpoint.events {
-                if case .bytes(let bytes) = event {
-                    received += bytes
-                    if received.count == frame.count { second.close() }
-                }
-            }
-            #expect(received == frame)
-            first.close()
         }
     }
 }

@@ -66,9 +66,29 @@ public final class RemoteHost: Sendable {
     public func start(_ command: RemoteCommand, options: RemoteProcessOptions = RemoteProcessOptions())
         async throws(ExecutionError) -> RemoteProcess
     {
-        let launched = try await launcher.launchAgent(
-            standardError: options.agentStandardError ?? Self.writeToStandardError)
-        return try RemoteProcess(command: command, launched: launched, options: options)
+        try start(command, on: try await launchAgent(standardError: options.agentStandardError), options: options)
+    }
+
+    /// Starts a fresh agent without giving it a command yet, so a caller can learn where it runs
+    /// (``LaunchedAgent/agentPath``, for a recording's header) before ``start(_:on:options:)``.
+    ///
+    /// - Parameter standardError: receives the agent's own diagnostics; ours by default.
+    /// - Throws: ``ExecutionError`` when no agent could be started.
+    public func launchAgent(standardError: (@Sendable ([UInt8]) -> Void)? = nil) async throws(ExecutionError)
+        -> LaunchedAgent
+    {
+        try await launcher.launchAgent(standardError: standardError ?? Self.writeToStandardError)
+    }
+
+    /// Starts `command` on `agent` (from ``launchAgent(standardError:)``, used once) and returns once
+    /// its Exec frame is queued. `options.agentStandardError` is not consulted: the agent has its
+    /// destination already.
+    ///
+    /// - Throws: ``ExecutionError`` when the agent is gone already.
+    public func start(_ command: RemoteCommand, on agent: LaunchedAgent, options: RemoteProcessOptions = RemoteProcessOptions())
+        throws(ExecutionError) -> RemoteProcess
+    {
+        try RemoteProcess(command: command, launched: agent, options: options)
     }
 
     /// Runs `command`, gives it to `body` (which feeds its input and reads its output), and waits

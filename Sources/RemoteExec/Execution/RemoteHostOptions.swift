@@ -21,12 +21,16 @@ public struct RemoteHostOptions: Sendable {
     public var progress: (@Sendable (_ phase: String, _ duration: Duration, _ detail: String) -> Void)?
     /// Receives warnings (a dynamically linked agent).
     public var warning: (@Sendable (String) -> Void)?
+    /// Whether the libssh transport starts the next agent ahead of need once one is running, so a
+    /// further command skips the agent's start-up; a caller that runs one command leaves it off.
+    public var keepsSpareAgent: Bool
 
     /// Creates options: libssh, no overrides, the located agent.
     public init(
         transport: Transport = .libssh, sshOverrides: SSHConnectionOverrides = SSHConnectionOverrides(),
         openSSHArguments: [String] = [], agentPath: String? = nil,
-        progress: (@Sendable (String, Duration, String) -> Void)? = nil, warning: (@Sendable (String) -> Void)? = nil
+        progress: (@Sendable (String, Duration, String) -> Void)? = nil, warning: (@Sendable (String) -> Void)? = nil,
+        keepsSpareAgent: Bool = true
     ) {
         self.transport = transport
         self.sshOverrides = sshOverrides
@@ -34,5 +38,6 @@ public struct RemoteHostOptions: Sendable {
         self.agentPath = agentPath
         self.progress = progress
         self.warning = warning
+        self.keepsSpareAgent = keepsSpareAgent
     }
 }

@@ -29,25 +29,50 @@ enum AgentInstallScript {
         """
     }
 
+    /// The file next to the agent that records its identity (`stat -c` of inode, size, mtime and
+    /// ctime) at the moment its SHA-256 last matched.
+    static let stampSuffix = ".verified"
+
     /// Finds a verified agent and runs it on this stdio after printing the ready marker and its path;
     /// prints the missing marker otherwise. Any mismatch (a tampered or half-written file) counts as missing.
+    ///
+    /// Hashing the agent (megabytes) on every connection cost more than everything else in a cold
+    /// command, so the content is hashed only when the file's identity differs from the stamp written
+    /// the last time the hash matched: any write, truncation or replacement changes its ctime (which
+    /// only the clock can set) or inode, and sends the launch back to the full hash.
     static func launch(hash: String) -> String {
-        candidates(hash: hash) + """
-            P=$(candidates | while IFS= read -r D; do
-              if [ -f "$D/mproxy-agent" ] && [ -x "$D/mproxy-agent" ]; then
-                case "$(hash_of "$D/mproxy-agent")" in "$H "*) printf '%s' "$D/mproxy-agent"; break ;; esac
-              fi
-            done)
-            if [ -n "$P" ]; then printf '\(readyMarker)%s\\n' "$P"; exec "$P"; fi
-            printf '\(missingMarker)\\n'
-
-            """
+        launchScript(hash: hash, start: #"exec "$P""#)
     }
 
     /// Like ``launch(hash:)`` but only prints the marker line, for transports that start the agent
     /// with a separate command (the OpenSSH transport).
     static func locate(hash: String) -> String {
-        launch(hash: hash).replacing(#"exec "$P"; fi"#, with: #"exit 0; fi"#)
+        launchScript(hash: hash, start: "exit 0")
+    }
+
+    private static func launchScript(hash: String, start: String) -> String {
+        """
+        H=\(hash)
+        identity() { stat -c '%i %s %y %z' "$1" 2>/dev/null; }
+        if [ -n "${HOME:-}" ]; then
+          P="$HOME/.cache/mproxy/agent/$H/mproxy-agent"
+          if [ -x "$P" ] && [ -f "$P\(stampSuffix)" ] && IFS= read -r V 2>/dev/null < "$P\(stampSuffix)" && [ -n "$V" ] && [ "$V" = "$(identity "$P")" ]; then
+            printf '\(readyMarker)%s\\n' "$P"; \(start)
+          fi
+        fi
+
+        """ + candidates(hash: hash) + """
+            P=$(candidates | while IFS= read -r D; do
+              if [ -f "$D/mproxy-agent" ] && [ -x "$D/mproxy-agent" ]; then
+                case "$(hash_of "$D/mproxy-agent")" in
+                  "$H "*) { identity "$D/mproxy-agent" > "$D/mproxy-agent\(stampSuffix)"; } 2>/dev/null; printf '%s' "$D/mproxy-agent"; break ;;
+                esac
+              fi
+            done)
+            if [ -n "$P" ]; then printf '\(readyMarker)%s\\n' "$P"; \(start); fi
+            printf '\(missingMarker)\\n'
+
+            """
     }
 
     /// `uname -sm`, to check the platform before uploading.

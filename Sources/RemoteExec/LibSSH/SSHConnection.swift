@@ -1,5 +1,4 @@
 public import Logging
-import Synchronization
 
 /// One SSH connection to a host, made with libssh and kept open: every command runs on its own
 /// channel, many at once, all served by the connection's session thread.
@@ -10,8 +9,6 @@ public final class SSHConnection: Sendable {
     public let destination: Destination
     let thread: SSHSessionThread
     let logger: Logger
-    /// Agent channels started ahead of need, by command (see ``startTransport(command:keepsSpare:)``).
-    let spareTransports = Mutex<[String: SSHChannelTransport]>([:])
 
     private init(
         destination: Destination, configuration: SSHHostConfiguration, thread: SSHSessionThread, logger: Logger
@@ -75,50 +72,6 @@ public final class SSHConnection: Sendable {
         return channel
     }
 
-    /// Starts `command` (an agent speaking agentproto on its stdio) on a new channel and returns a
-    /// transport for a ``Mux`` to run on; bytes wait in the channel until the mux starts it.
-    ///
-    /// With `keepsSpare`, another channel running the same command is started in the background and
-    /// kept warm, and the next call takes it: that exec then costs nothing on the wire, since the
-    /// channel, the command and the agent's start-up are done already.
-    ///
-    /// - Throws: ``SSHError`` `channelOpenFailed`, or `disconnected` when the connection is gone.
-    public func startTransport(command: String, keepsSpare: Bool = false) async throws(SSHError) -> SSHChannelTransport
-    {
-        let spare = spareTransports.withLock { $0.removeValue(forKey: command) }
-        if keepsSpare { prepareSpareTransport(command: command) }
-        if let spare {
-            do throws(SSHError) {
-                try await spare.waitUntilStarted()
-                spare.adopt(by: self)
-                return spare
-            } catch {
-                // The spare failed to start (its channel was refused): start one now and report that.
-                logger.debug("spare agent channel failed", metadata: ["error": "\(error)"])
-            }
-        }
-        let transport = SSHChannelTransport(command: command, connection: self)
-        try await thread.perform { context throws(SSHError) in
-            try context.startChannel(command: command, endpoint: transport)
-        }
-        try await transport.waitUntilStarted()
-        return transport
-    }
-
-    /// Starts a spare channel for `command` without waiting for it.
-    private func prepareSpareTransport(command: String) {
-        let spare = SSHChannelTransport(command: command, connection: self, keepsConnectionAlive: false)
-        let replaced = spareTransports.withLock { $0.updateValue(spare, forKey: command) }
-        replaced?.close()
-        thread.submit { context in
-            do throws(SSHError) {
-                try context.startChannel(command: command, endpoint: spare)
-            } catch {
-                spare.finished(.failure(error))
-            }
-        }
-    }
-
     /// Runs a small helper command to completion (`uname -sm`, `sha256sum FILE`), feeding it
     /// `standardInput`, and collects its output. A non-zero exit is a result, not an error.
     public func run(_ command: String, standardInput: [UInt8] = []) async throws(SSHError) -> SSHCommandResult {
@@ -161,11 +114,6 @@ public final class SSHConnection: Sendable {
 
     /// Closes every channel and the connection. Idempotent.
     public func close() {
-        let spares = spareTransports.withLock { spares in
-            defer { spares = [:] }
-            return spares.values
-        }
-        for spare in spares { spare.close() }
         thread.stop()
     }
 }

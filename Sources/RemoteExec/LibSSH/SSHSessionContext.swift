@@ -82,6 +82,7 @@ final class SSHSessionContext {
             if keepaliveInterval > 0 && !immediately {
                 timeout = Int32(clamping: max(0, nextKeepalive - Self.now))
             }
+            acknowledgeAtOnce()
             _ = ssh_event_dopoll(event, timeout)
             sendKeepaliveIfDue()
         } else {
@@ -90,6 +91,19 @@ final class SSHSessionContext {
             var count: UInt64 = 0
             _ = read(wakeDescriptor, &count, MemoryLayout<UInt64>.size)
         }
+    }
+
+    /// Puts the socket in quick-ACK mode for what arrives next. sshd leaves Nagle's algorithm on for
+    /// sessions without a terminal, so a small reply that follows unacknowledged data of its own (the
+    /// host-key announcement after login, then the channel-open confirmation) waits for our ACK, which
+    /// the kernel delays by 40 ms: a cold command spent that long waiting for its first channel. The
+    /// kernel leaves the mode again on its own, hence once per wait.
+    private func acknowledgeAtOnce() {
+        guard let session else { return }
+        let descriptor = ssh_get_fd(session.handle)
+        guard descriptor >= 0 else { return }
+        var enabled: Int32 = 1
+        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_QUICKACK, &enabled, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Notices a lost connection and fails every channel with it.

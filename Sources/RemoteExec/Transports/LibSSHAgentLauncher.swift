@@ -22,15 +22,17 @@ final class LibSSHAgentLauncher: AgentLauncher {
     let connection: SSHConnection
     let agent: AgentBinary
     let progress: (@Sendable (String, Duration, String) -> Void)?
+    let keepsSpare: Bool
     private let state = Mutex(State())
 
     var backendType: String { "ssh" }
     var address: String { "\(connection.configuration.hostName):\(connection.configuration.port)" }
 
-    private init(connection: SSHConnection, agent: AgentBinary, progress: (@Sendable (String, Duration, String) -> Void)?) {
+    private init(connection: SSHConnection, agent: AgentBinary, options: RemoteHostOptions) {
         self.connection = connection
         self.agent = agent
-        self.progress = progress
+        progress = options.progress
+        keepsSpare = options.keepsSpareAgent
     }
 
     static func connect(to destination: Destination, agent: AgentBinary, options: RemoteHostOptions)
@@ -48,7 +50,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
         options.progress?(
             "connect+auth", clock.now - start,
             "\(configuration.user)@\(configuration.hostName):\(configuration.port) (libssh, settings from \(configuration.source))")
-        return LibSSHAgentLauncher(connection: connection, agent: agent, progress: options.progress)
+        return LibSSHAgentLauncher(connection: connection, agent: agent, options: options)
     }
 
     func launchAgent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> LaunchedAgent {
@@ -122,7 +124,7 @@ final class LibSSHAgentLauncher: AgentLauncher {
     /// Starts the next agent in the background, so the next command finds it waiting.
     private func prepareSpare(path: String) {
         state.withLock { state in
-            guard !state.isClosed, state.spare == nil else { return }
+            guard keepsSpare, !state.isClosed, state.spare == nil else { return }
             state.spare = Task { try? await self.startDirect(path: path, standardError: RemoteHost.writeToStandardError) }
         }
     }

@@ -17,6 +17,8 @@ final class SSHChannelStreamTransport: FrameTransport {
         var hasOutboundWork = false
         var isClosing = false
         var standardError: (@Sendable ([UInt8]) -> Void)?
+        var hasReadEnded = false
+        var deferredSendFailure: SSHError?
     }
 
     let channel: SSHChannel
@@ -86,7 +88,7 @@ final class SSHChannelStreamTransport: FrameTransport {
             while endpoint.isReceivingPaused { await waitForResume() }
             do {
                 guard let chunk = try await iterator.next() else {
-                    endpoint.receiveEnded(nil)
+                    finishReading(endpoint, error: nil)
                     return
                 }
                 switch chunk.stream {
@@ -96,9 +98,23 @@ final class SSHChannelStreamTransport: FrameTransport {
                     state.withLock { $0.standardError }?(chunk.bytes)
                 }
             } catch {
-                endpoint.receiveEnded(error)
+                finishReading(endpoint, error: error)
                 return
             }
+        }
+    }
+
+    /// Reports the end of the agent's output, then a write failure that waited for it.
+    private func finishReading(_ endpoint: any FrameTransportEndpoint, error: (any Error)?) {
+        endpoint.receiveEnded(error)
+        let deferred = state.withLock { state in
+            state.hasReadEnded = true
+            defer { state.deferredSendFailure = nil }
+            return state.deferredSendFailure
+        }
+        if let deferred {
+            endpoint.sendFailed(deferred)
+            channel.close()
         }
     }
 
@@ -133,8 +149,17 @@ final class SSHChannelStreamTransport: FrameTransport {
                 do {
                     try await channel.write(bytes)
                 } catch {
-                    endpoint.sendFailed(error)
-                    channel.close()
+                    // An agent that ends (a command that could not start) closes the channel while we
+                    // may still be sending; its last frames, the Exit among them, can be unread yet.
+                    // The mux learns of the failure only after them, or it would drop them.
+                    let readHasEnded = state.withLock { state in
+                        if !state.hasReadEnded { state.deferredSendFailure = error }
+                        return state.hasReadEnded
+                    }
+                    if readHasEnded {
+                        endpoint.sendFailed(error)
+                        channel.close()
+                    }
                     return
                 }
             }

@@ -87,27 +87,15 @@ struct ExecCommand: AsyncParsableCommand {
         let host: RemoteHost
         do {
             host = try await RemoteHost.connect(
-                to: try ExecutionDestination(parsing: destination), options: connection.hostOptions())
+                to: try ExecutionDestination(parsing: destination), options: connection.hostOptions(commandCount: 1))
         } catch {
             throw Self.fail(error)
         }
         let remoteCommand = makeCommand(words)
-        let recorder: Recorder?
-        let recording: CommandRecording?
-        do {
-            recorder = try record.map {
-                try Recorder(
-                    path: $0,
-                    header: .local(
-                        version: "mproxy 0.1.0", backendType: host.launcher.backendType,
-                        backendAddress: host.launcher.address))
-            }
-            recording = try recorder?.startCommand(remoteCommand.execRequest)
-        } catch {
-            throw Self.fail(error)
-        }
         let verbose = connection.verbose
         let spawnStart = clock.now
+        let recorder: Recorder?
+        let recording: CommandRecording?
         let process: RemoteProcess
         var log: (@Sendable (LogRecord) -> Void)?
         if verbose {
@@ -116,7 +104,17 @@ struct ExecCommand: AsyncParsableCommand {
             }
         }
         do {
-            process = try await host.start(remoteCommand, options: RemoteProcessOptions(observer: recording, log: log))
+            // The agent first: the recording's header names where it runs.
+            let agent = try await host.launchAgent()
+            recorder = try record.map {
+                try Recorder(
+                    path: $0,
+                    header: .local(
+                        version: "mproxy 0.1.0", backendType: host.launcher.backendType,
+                        backendAddress: host.launcher.address, agentPath: agent.agentPath))
+            }
+            recording = try recorder?.startCommand(remoteCommand.execRequest)
+            process = try host.start(remoteCommand, on: agent, options: RemoteProcessOptions(observer: recording, log: log))
         } catch {
             throw Self.fail(error)
         }
@@ -127,7 +125,7 @@ struct ExecCommand: AsyncParsableCommand {
         ExecSignalForwarder.start(for: process) {
             StandardIO.writeStandardError("mproxy: killed the remote command (second Ctrl-C)")
             try? recorder?.close()
-            Glibc.exit(130)
+            ProcessExit.now(130)
         }
         if noStandardInput {
             try? process.standardInput.closeNow()

@@ -35,7 +35,7 @@ struct PathCommand: AsyncParsableCommand {
         let entries: [PathInfoEntry]
         do {
             let host = try await RemoteHost.connect(
-                to: try ExecutionDestination(parsing: destination), options: connection.hostOptions())
+                to: try ExecutionDestination(parsing: destination), options: connection.hostOptions(commandCount: 1))
             defer { host.close() }
             entries = try await host.executables(in: lookup == nil ? targets : [])
         } catch {

@@ -1,3 +1,4 @@
+import CSystemExtras
 import Foundation
 import Testing
 
@@ -30,8 +31,11 @@ final class TestSSHServer: @unchecked Sendable {
     let hostPublicKey: String
     /// The login name: the current user.
     let user: String
+    /// The remote sessions' `HOME` (sshd `SetEnv`): the agent cache lands here, not in the real
+    /// home, so every server starts with no agent installed.
+    let home: String
     /// The listening sshd (`-D`, so it is our child and its pid is known).
-    private let processIdentifier: pid_t
+    let processIdentifier: pid_t
 
     static let sshdPath = "/usr/sbin/sshd"
 
@@ -46,6 +50,7 @@ final class TestSSHServer: @unchecked Sendable {
         configurationFile = directory.appendingPathComponent("ssh_config").path
         knownHostsFile = directory.appendingPathComponent("known_hosts").path
         identityFile = directory.appendingPathComponent("user_ed25519").path
+        home = directory.appendingPathComponent("home").path
     }
 
     /// Generates keys and configuration, starts sshd and waits until it accepts connections.
@@ -61,6 +66,7 @@ final class TestSSHServer: @unchecked Sendable {
         try generateKey(at: path("host_ed25519"))
         try generateKey(at: path("user_ed25519"))
         try FileManager.default.copyItem(atPath: path("user_ed25519.pub"), toPath: path("authorized_keys"))
+        try FileManager.default.createDirectory(atPath: path("home"), withIntermediateDirectories: true)
         let hostPublicKey = try String(contentsOfFile: path("host_ed25519.pub"), encoding: .utf8)
             .split(separator: " ").prefix(2).joined(separator: " ")
         let user = NSUserName()
@@ -85,6 +91,7 @@ final class TestSSHServer: @unchecked Sendable {
                 PasswordAuthentication no
                 KbdInteractiveAuthentication no
                 AcceptEnv SHLVL
+                SetEnv HOME=\(path("home"))
                 MaxSessions 100
                 MaxStartups 100
                 LogLevel VERBOSE
@@ -248,7 +255,7 @@ final class TestSSHServer: @unchecked Sendable {
     }
 
     /// The processes whose parent is `parent`, from /proc.
-    private static func children(of parent: Int32) -> [Int32] {
+    static func children(of parent: Int32) -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { entry -> Int32? in
             guard let pid = Int32(entry),

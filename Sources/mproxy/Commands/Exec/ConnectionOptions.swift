@@ -38,8 +38,8 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show connection details, timings and the agent's log on standard error.")
     var verbose = false
 
-    /// The library options these flags describe.
-    func hostOptions() -> RemoteHostOptions {
+    /// The library options these flags describe; `commandCount` 1 starts no spare agent.
+    func hostOptions(commandCount: Int = 2) -> RemoteHostOptions {
         var progress: (@Sendable (String, Duration, String) -> Void)?
         if verbose {
             progress = { phase, duration, detail in
@@ -54,7 +54,7 @@ struct ConnectionOptions: ParsableArguments {
             openSSHArguments: sshOption.flatMap { ["-o", $0] },
             agentPath: agent,
             progress: progress,
-            warning: { StandardIO.writeStandardError("mproxy: warning: \($0)") })
+            warning: { StandardIO.writeStandardError("mproxy: warning: \($0)") }, keepsSpareAgent: commandCount > 1)
     }
 
     /// "12.3 ms".

@@ -1,4 +1,5 @@
 import AgentProto
+import RemoteExec
 
 /// `--list`: the session header, then one row per command: sequence number, start, duration, exit
 /// code or signal, bytes in and out, working directory and the command line quoted for a shell.
@@ -57,7 +58,7 @@ enum ReplayListing {
 
     private static func commandLine(_ command: RecordedCommand) -> String {
         let exec = command.start.exec
-        var text = ShellQuoting.commandLine(exec.arguments ?? [exec.path])
+        var text = ShellQuoting.join(exec.arguments ?? [exec.path])
         if !command.exitError.isEmpty { text += "  # \(command.exitError)" }
         return text
     }

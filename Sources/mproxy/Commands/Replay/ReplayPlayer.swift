@@ -1,4 +1,5 @@
 import AgentProto
+import RemoteExec
 
 #if canImport(Glibc)
     import Glibc
@@ -62,7 +63,7 @@ struct ReplayPlayer {
         switch record.type {
         case .commandStart:
             guard let start = record.commandStart else { return true }
-            let commandLine = ShellQuoting.commandLine(start.exec.arguments ?? [start.exec.path])
+            let commandLine = ShellQuoting.join(start.exec.arguments ?? [start.exec.path])
             arguments[start.sequence] = commandLine
             if skippingToNextCommand {
                 skippingToNextCommand = false

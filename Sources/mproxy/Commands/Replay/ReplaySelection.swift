@@ -1,4 +1,5 @@
 import AgentProto
+import RemoteExec
 import ArgumentParser
 
 /// Which records a replay shows: commands chosen by number or argv pattern, and a time window.
@@ -43,7 +44,7 @@ struct ReplaySelection {
             } catch {
                 throw ValidationError("--grep: '\(grep)' is not a regular expression: \(error)")
             }
-            chosen = chosen.filter { ShellQuoting.commandLine($0.start.exec.arguments ?? []).contains(pattern) }
+            chosen = chosen.filter { ShellQuoting.join($0.start.exec.arguments ?? []).contains(pattern) }
         }
         if command != nil || grep != nil {
             selection.sequences = Set(chosen.map(\.sequence))

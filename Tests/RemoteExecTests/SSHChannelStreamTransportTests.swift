@@ -34,14 +34,24 @@ final class RecordingEndpoint: FrameTransportEndpoint {
     func sendFailed(_ error: any Error) { continuation.yield(.sendFailed("\(error)")) }
 }
 
-@Suite("SSHChannelTransport carries a mux's bytes over an exec channel", .timeLimit(.minutes(1)))
-struct SSHChannelTransportTests {
-    @Test("frames written to the agent's stdin come back from its stdout (cat), then close ends both ways")
+/// Collects what the agent wrote to its standard error.
+final class StandardErrorLog: Sendable {
+    let bytes = Mutex<[UInt8]>([])
+    var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
+    func append(_ chunk: [UInt8]) { bytes.withLock { $0 += chunk } }
+}
+
+@Suite("SSHChannelStreamTransport carries a mux's bytes over an exec channel", .timeLimit(.minutes(1)))
+struct SSHChannelStreamTransportTests {
+    @Test("bytes read past the launch marker come first, then the agent's stdout (cat); stderr goes to its handler; close ends both ways")
     func echo() async throws {
         try await withTestSSHServer { server in
             let connection = try await server.connect()
             defer { connection.close() }
-            let transport = try await connection.startTransport(command: "echo agent-log >&2; cat")
+            let channel = try await connection.execute("echo agent-log >&2; cat")
+            let errors = StandardErrorLog()
+            let leftover = Frame.data(stream: 2, Array("early".utf8)).encodedBytes()
+            let transport = SSHChannelStreamTransport(channel: channel, leftover: leftover, standardError: errors.append)
             let endpoint = RecordingEndpoint()
             let frames = CBORStreamEncoder.encode([Frame.data(stream: 1, Array("hello".utf8)), Frame.eof(stream: 1)])
             endpoint.queue(Array(frames.prefix(3)))
@@ -54,16 +64,18 @@ struct SSHChannelTransportTests {
                 switch event {
                 case .bytes(let bytes):
                     received += bytes
-                    if received.count == frames.count { transport.close() }
+                    if received.count == leftover.count + frames.count { transport.close() }
                 case .ended(let error): ending = .some(error)
                 case .sendFailed(let error): Issue.record("send failed: \(error)")
                 }
             }
-            #expect(received == frames)
+            #expect(received == leftover + frames)
             #expect(ending == .some(nil))
             var decoder = FrameDecoder()
             decoder.append(received)
+            #expect(try decoder.next()?.data == Array("early".utf8))
             #expect(try decoder.next()?.data == Array("hello".utf8))
+            #expect(errors.text == "agent-log\n")
         }
     }
 
@@ -72,7 +84,8 @@ struct SSHChannelTransportTests {
         try await withTestSSHServer { server in
             let connection = try await server.connect()
             defer { connection.close() }
-            let transport = try await connection.startTransport(command: "cat")
+            let channel = try await connection.execute("cat")
+            let transport = SSHChannelStreamTransport(channel: channel, leftover: [], standardError: { _ in })
             let endpoint = RecordingEndpoint()
             transport.start(endpoint)
             server.killConnections()

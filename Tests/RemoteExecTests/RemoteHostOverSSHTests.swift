@@ -1,0 +1,142 @@
+import AgentProto
+import Foundation
+import Synchronization
+import Testing
+
+@testable import RemoteExec
+
+/// The execution API (``RemoteHost``) over libssh against a throwaway sshd.
+@Suite("RemoteHost over SSH", .timeLimit(.minutes(2)))
+struct RemoteHostOverSSHTests {
+    /// The setup phases a host reported ("connect+auth", "verify", "install").
+    final class Phases: Sendable {
+        let seen = Mutex<[String]>([])
+    }
+
+    static func options(_ server: TestSSHServer, phases: Phases? = nil) -> RemoteHostOptions {
+        RemoteHostOptions(
+            sshOverrides: server.overrides, agentPath: MProxyChild.builtAgent,
+            progress: { phase, _, _ in phases?.seen.withLock { $0.append(phase) } })
+    }
+
+    static func collect(_ stream: MuxStream) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in stream { bytes += chunk }
+        return bytes
+    }
+
+    static func connect(_ server: TestSSHServer, phases: Phases? = nil) async throws -> RemoteHost {
+        try await RemoteHost.connect(
+            to: .ssh(Destination(host: server.alias)), options: options(server, phases: phases))
+    }
+
+    @Test("20 commands at once share one SSH connection, each with its own agent and exact output")
+    func twentyConcurrentCommands() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            let outputs = try await withThrowingTaskGroup(of: (Int, String, TerminationStatus).self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let command = RemoteCommand(
+                            executable: "sh", arguments: ["-c", "echo $1; echo err$1 >&2; exit $1", "sh", "\(index)"])
+                        let process = try await host.start(command)
+                        async let errors = Self.collect(process.standardError)
+                        let output = try await Self.collect(process.standardOutput)
+                        #expect(try await errors == Array("err\(index)\n".utf8))
+                        return (index, String(decoding: output, as: UTF8.self), try await process.terminationStatus())
+                    }
+                }
+                var results: [Int: (String, TerminationStatus)] = [:]
+                for try await (index, output, status) in group { results[index] = (output, status) }
+                return results
+            }
+            #expect(outputs.count == 20)
+            for (index, (output, status)) in outputs {
+                #expect(output == "\(index)\n")
+                #expect(status.code == index)
+            }
+            let logins = server.log.components(separatedBy: "Accepted publickey").count - 1
+            #expect(logins == 1, "one connection carried every command")
+        }
+    }
+
+    @Test("the agent is installed by the first connection only; later connections verify and reuse it")
+    func installOnceThenReuse() async throws {
+        try await withTestSSHServer { server in
+            for round in 0..<2 {
+                let phases = Phases()
+                let host = try await Self.connect(server, phases: phases)
+                let status = try await host.run(RemoteCommand(executable: "true")) { _ in }
+                host.close()
+                #expect(status.isSuccess)
+                let seen = phases.seen.withLock { $0 }
+                #expect(seen.contains("install") == (round == 0), "round \(round): \(seen)")
+                #expect(seen.contains("verify"), "\(seen)")
+            }
+        }
+    }
+
+    @Test("a command started after the first runs on the spare agent and sees its own input")
+    func spareAgentServesTheNextCommand() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            for text in ["first", "second", "third"] {
+                let process = try await host.start(RemoteCommand(executable: "cat"))
+                try await process.standardInput.write(Array(text.utf8))
+                try await process.standardInput.close()
+                #expect(try await Self.collect(process.standardOutput) == Array(text.utf8))
+                #expect(try await process.terminationStatus().isSuccess)
+                #expect(process.agentPath.hasPrefix(server.home + "/.cache/mproxy/agent/"))
+            }
+        }
+    }
+
+    @Test("a command that cannot start reports 127 even while input is still being sent to its agent")
+    func startFailureWhileSendingInput() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            // The agent answers Exit 127 and ends at once; input written meanwhile hits a closed
+            // channel, and that must not hide the Exit frame already on its way.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<8 {
+                    group.addTask {
+                        for round in 0..<6 {
+                            let process = try await host.start(
+                                RemoteCommand(executable: "pwd", workingDirectory: "/nonexistent-dir"))
+                            for _ in 0..<40 {
+                                do {
+                                    try await process.standardInput.write(Array(repeating: 0x61, count: 512))
+                                } catch {
+                                    break
+                                }
+                                try await Task.sleep(for: .milliseconds(1))
+                            }
+                            try? await process.standardInput.close()
+                            let status = try await process.terminationStatus()
+                            #expect(status.code == 127, "lane \(lane) round \(round)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test("a lost connection ends a running command with connectionLost")
+    func lostConnection() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            let process = try await host.start(
+                RemoteCommand(executable: "sh", arguments: ["-c", "echo up; exec sleep 30"]))
+            var iterator = process.standardOutput.makeAsyncIterator()
+            #expect(try await iterator.next() == Array("up\n".utf8))
+            server.killConnections()
+            let error = await #expect(throws: ExecutionError.self) { try await process.terminationStatus() }
+            #expect(error?.code == .connectionLost)
+        }
+    }
+}
