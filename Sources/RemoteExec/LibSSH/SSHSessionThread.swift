@@ -1,3 +1,4 @@
+import AgentProto
 import CLibSSH
 import Synchronization
 
@@ -32,23 +33,13 @@ final class SSHSessionThread: Sendable {
             throw SSHError(
                 .connectionFailed, "could not create an eventfd for the session thread; raise the descriptor limit")
         }
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let result = pthread_create(
-            &thread, nil,
-            { context in
-                guard let context else { return nil }
-                let sessionThread = Unmanaged<SSHSessionThread>.fromOpaque(context).takeRetainedValue()
-                sessionThread.run()
-                return nil
-            }, context)
-        guard result == 0 else {
-            Unmanaged<SSHSessionThread>.fromOpaque(context).release()
+        // The thread's closure holds this object until the loop ends at ``stop()``.
+        do {
+            try IOThread.startDetached(name: "ssh session") { [self] in run() }
+        } catch {
             close(wakeDescriptor)
-            throw SSHError(
-                .connectionFailed, "could not start a session thread (error \(result)); free some threads or memory")
+            throw SSHError(.connectionFailed, error.message)
         }
-        pthread_detach(thread)
     }
 
     deinit {
