@@ -17,13 +17,13 @@ from checks.results import Results  # noqa: E402
 
 class Context:
     def __init__(self, arguments):
-        self.mproxy = arguments.mproxy
-        self.agent = arguments.agent
-        self.driver = arguments.driver
+        self.mproxy = os.path.abspath(arguments.mproxy)
+        self.agent = os.path.abspath(arguments.agent)
+        self.driver = os.path.abspath(arguments.driver)
         self.ssh_config = os.path.join(arguments.sshd_dir, "ssh_config")
         with open(os.path.join(arguments.sshd_dir, "sshd.pid")) as pid_file:
             self.listener_pid = int(pid_file.read())
-        self.work = arguments.work
+        self.work = os.path.abspath(arguments.work)
         self.quick = arguments.quick
         self.fuzz_seconds = 20 if arguments.quick else arguments.minutes * 60
         self.repository = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
