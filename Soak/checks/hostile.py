@@ -113,7 +113,7 @@ def fake_agent(directory, name, output, then_sleep):
     with open(data, "wb") as file:
         file.write(output)
     with open(script, "w") as file:
-        file.write(f"#!/bin/sh\ncat '{data}'\n" + (f"exec sleep {then_sleep}\n" if then_sleep else "exit 0\n"))
+        file.write(f"#!/bin/sh\ncat '{data}'\n" + (f"exec sleep {then_sleep} 2>/dev/null\n" if then_sleep else "exit 0\n"))
     os.chmod(script, stat.S_IRWXU)
     return script
 
