@@ -53,10 +53,12 @@ def exec_soak(context, results):
     # A fixed slack for allocator and buffer noise; a leak of anything per command grows with the count.
     slack = {"client_fds": 4, "server_fds": 4, "client_rss_kib": 16 << 10, "server_rss_kib": 4 << 10, "server_agents": 0}
     for key, allowed in slack.items():
-        start, end = report[key]
+        start, end = report[key][0], report[key][-1]
         if end - start > allowed:
             problems.append(f"{key} grew from {start} to {end} (slack {allowed})")
-    figures = ", ".join(f"{key} {report[key][0]}->{report[key][1]}" for key in slack)
+    figures = ", ".join(f"{key} {'->'.join(map(str, report[key]))}" for key in slack)
+    if problems:
+        problems.append(f"figures: {figures}")
     results.check(name, problems, f"{report['sequential_seconds']:.1f} s + {report['concurrent_seconds']:.1f} s; {figures}")
 
 

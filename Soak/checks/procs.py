@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -59,18 +60,6 @@ def wait_gone(pids, seconds):
     return remaining
 
 
-def status_kib(pid, field):
-    """A /proc/PID/status size field (VmRSS, VmHWM) in KiB, or None when the process is gone."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return 0
-
-
 def kill_all(pids, sig=signal.SIGKILL):
     for pid in pids:
         try:
@@ -80,11 +69,17 @@ def kill_all(pids, sig=signal.SIGKILL):
 
 
 class Child:
-    """A child with piped stdio, its output collected on threads, and its rusage when reaped."""
+    """A child with piped stdio, its output collected on threads, and its peak RSS when reaped.
+
+    The peak comes from GNU time wrapped around the program: a forked Python's own pages would
+    count in the child's ru_maxrss, which the kernel keeps across exec."""
 
     def __init__(self, argv, stdin=subprocess.PIPE, env=None, cwd=None):
+        self._peak_file = tempfile.NamedTemporaryFile(prefix="soak-peak-", delete=False)
+        self._peak_file.close()
         self.process = subprocess.Popen(
-            argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
+            ["/usr/bin/time", "-f", "%M", "-o", self._peak_file.name] + list(argv), stdin=stdin,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
             start_new_session=True)
         self.stdout = bytearray()
         self.stderr = bytearray()
@@ -137,11 +132,18 @@ class Child:
         """Reaps the child within seconds (with wait4, for its peak RSS); False when it is still running."""
         deadline = time.monotonic() + seconds
         while True:
-            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            pid, status, _ = os.wait4(self.pid, os.WNOHANG)
             if pid == self.pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
                 self.process.returncode = self.returncode
-                self.max_rss_kib = usage.ru_maxrss
+                with open(self._peak_file.name) as peak:
+                    text = peak.read().strip().splitlines()
+                os.unlink(self._peak_file.name)
+                # time reports the program's own status; a signal shows as "Command terminated by signal N".
+                self.max_rss_kib = int(text[-1]) if text and text[-1].isdigit() else None
+                for line in text:
+                    if line.startswith("Command terminated by signal"):
+                        self.returncode = -int(line.split()[-1])
                 for reader in self._readers:
                     reader.join(5)
                 return True
