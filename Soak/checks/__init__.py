@@ -1,0 +1,1 @@
+"""The checks scripts/soak runs; soak.py is the entry point."""
