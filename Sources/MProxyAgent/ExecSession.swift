@@ -12,6 +12,8 @@ import Synchronization
 final class ExecSession: Sendable {
     private struct State: Sendable {
         var processGroup: pid_t?
+        /// Hangs up the group should the agent die before it could; released when the agent ends.
+        var orphanGuard: OrphanGuard?
         var pendingOutputs = 0
         var exitCode: Int?
         var isExitSent = false
@@ -93,7 +95,7 @@ final class ExecSession: Sendable {
             return (state.isExitSent || !tearDown, tearDown ? state.processGroup : nil)
         }
         if isExitSent {
-            lifecycle.finish(0)
+            finish(0)
             return
         }
         AgentThread.detach { [self] in tearDown(group) }
@@ -103,6 +105,13 @@ final class ExecSession: Sendable {
         state.withLock { state in
             state.processGroup = child.pid
             state.pendingOutputs = 2 + child.extraDescriptors.count
+        }
+        // Started after the child, so the command does not wait for it.
+        if let orphanGuard = OrphanGuard.start(watching: child.pid) {
+            reaper.childStarted()
+            state.withLock { $0.orphanGuard = orphanGuard }
+        } else {
+            logger.warning("could not start the orphan guard; killing the agent would leave the command running")
         }
         let outputs = [(child.standardOutput, UInt32(1)), (child.standardError, UInt32(2))]
         for (descriptor, stream) in outputs {
@@ -208,7 +217,7 @@ final class ExecSession: Sendable {
             logger.warning("send exit failed", metadata: ["error": "\(error)"])
         }
         // Go waits for the client to close its side after Exit; if it already did, end now.
-        if isInputEnded { lifecycle.finish(0) }
+        if isInputEnded { finish(0) }
     }
 
     /// The connection is gone before Exit: SIGHUP to the child's process group and to every other
@@ -234,7 +243,16 @@ final class ExecSession: Sendable {
         for _ in 0..<5 where ProcessTree.signalDescendants(SIGKILL) > 0 {
             usleep(1_000)
         }
-        lifecycle.finish(1)
+        finish(1)
+    }
+
+    /// Ends the agent: the command's end was handled here, so the orphan guard stands down.
+    private func finish(_ code: Int32) {
+        state.withLock { state in
+            defer { state.orphanGuard = nil }
+            return state.orphanGuard
+        }?.release()
+        lifecycle.finish(code)
     }
 }
 

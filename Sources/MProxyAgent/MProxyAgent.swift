@@ -15,6 +15,9 @@ enum MProxyAgent {
             print(Agent.version)
             exit(0)
         }
+        if arguments.count == 2, arguments.first == OrphanGuard.argument, let group = pid_t(arguments.last ?? "") {
+            OrphanGuard.run(group: group)
+        }
         if !arguments.isEmpty {
             var usage = Array(
                 ("usage: mproxy-agent [--version]\n"

@@ -81,6 +81,38 @@ struct AgentStreamTests {
         #expect(result.standardError.count == 200 * 65536)
     }
 
+    @Test("An agent killed with SIGKILL still gets its command's process group hung up, by its orphan guard")
+    func killedAgentLeavesNothingRunning() async throws {
+        let agent = try AgentProcess()
+        let output = try agent.mux.openStream(1)
+        agent.start()
+        try await agent.mux.send(
+            .exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "sleep 100 & echo $!; echo $$; wait"])))
+        var text = ""
+        for try await chunk in output {
+            text += String(decoding: chunk, as: UTF8.self)
+            if text.split(separator: "\n").count == 2 { break }
+        }
+        let pids = text.split(separator: "\n").compactMap { pid_t($0) }
+        #expect(pids.count == 2)
+        kill(agent.process.processIdentifier, SIGKILL)
+        agent.process.waitUntilExit()
+        // Orphans are reparented to whoever reaps them; a zombie counts as gone.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while pids.contains(where: Self.isRunning), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        for pid in pids { #expect(!Self.isRunning(pid), "process \(pid) outlived the killed agent") }
+    }
+
+    /// True while `pid` exists and is not a zombie.
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let nameEnd = stat.lastIndex(of: ")")
+        else { return false }
+        return !stat[nameEnd...].hasPrefix(") Z")
+    }
+
     @Test("Connection loss hangs up the command's process tree, including processes that left its group")
     func connectionLossKillsTree() async throws {
         let agent = try AgentProcess()
