@@ -45,6 +45,14 @@ public struct MuxError: Error, Hashable, Sendable, CustomStringConvertible {
         return "\(code): \(message) (\(cause))"
     }
 
+    /// The most specific explanation, for a one-line message whose caller already says what was
+    /// interrupted: the underlying error when there is one ("the SSH connection to host was lost;
+    /// ..."), else this error's message.
+    public var reason: String {
+        guard let cause else { return message }
+        return (cause as? MuxError)?.reason ?? "\(cause)"
+    }
+
     public static func == (lhs: MuxError, rhs: MuxError) -> Bool {
         lhs.code == rhs.code && lhs.message == rhs.message
     }

@@ -105,7 +105,8 @@ public final class RemoteProcess: Sendable {
         } catch {
             result = .failure(
                 ExecutionError(
-                    .connectionLost, "the connection to the agent ended before the command finished (\(error))",
+                    .connectionLost,
+                    "the connection to the agent ended before the command finished: \((error as? MuxError)?.reason ?? "\(error)")",
                     cause: error))
         }
         status.withLock { if $0 == nil { $0 = result } }
