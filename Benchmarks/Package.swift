@@ -2,6 +2,8 @@
 import PackageDescription
 
 // Micro benchmarks for the codec, run with: swift package --package-path Benchmarks benchmark
+// MeasurementProbe: what scripts/bench measures through the library (exec, signals and file RPCs on
+// an established connection, codec decode times); built only by scripts/bench.
 let package = Package(
     name: "Benchmarks",
     dependencies: [
@@ -26,6 +28,15 @@ let package = Package(
             ],
             path: "Benchmarks/MuxBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "MeasurementProbe",
+            dependencies: [
+                .product(name: "AgentProto", package: "mproxy"),
+                .product(name: "RemoteExec", package: "mproxy"),
+                .product(name: "WorkspaceFS", package: "mproxy"),
+            ],
+            path: "MeasurementProbe"
         ),
     ],
     swiftLanguageModes: [.v6]
