@@ -85,6 +85,7 @@ class Child:
         self.stderr = bytearray()
         self.returncode = None
         self.max_rss_kib = None
+        self._reaped = False
         self._readers = [
             threading.Thread(target=self._drain, args=(self.process.stdout, self.stdout), daemon=True),
             threading.Thread(target=self._drain, args=(self.process.stderr, self.stderr), daemon=True),
@@ -129,11 +130,15 @@ class Child:
         return needle in self.stdout
 
     def wait(self, seconds):
-        """Reaps the child within seconds (with wait4, for its peak RSS); False when it is still running."""
+        """Reaps the child within seconds (with wait4, for its peak RSS); False when it is still running.
+        Waiting again after it was reaped answers True at once (wait4 would fail: no such child)."""
+        if self._reaped:
+            return True
         deadline = time.monotonic() + seconds
         while True:
             pid, status, _ = os.wait4(self.pid, os.WNOHANG)
             if pid == self.pid:
+                self._reaped = True
                 self.returncode = os.waitstatus_to_exitcode(status)
                 self.process.returncode = self.returncode
                 with open(self._peak_file.name) as peak:

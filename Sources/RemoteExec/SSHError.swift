@@ -22,7 +22,8 @@ public struct SSHError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let authenticationFailed = Code(rawValue: "authentication failed")
         /// The server refused a channel, or the command request on it.
         public static let channelOpenFailed = Code(rawValue: "channel open failed")
-        /// Connecting took longer than ConnectTimeout.
+        /// Connecting took longer than ConnectTimeout, or the server stopped answering keepalives
+        /// (ServerAliveInterval × ServerAliveCountMax).
         public static let timedOut = Code(rawValue: "timed out")
         /// The connection was lost or closed while in use.
         public static let disconnected = Code(rawValue: "disconnected")

@@ -354,6 +354,27 @@ struct ExecOverSSHTests {
         }
     }
 
+    @Test("sshd stalled (SIGSTOP) with ServerAliveInterval 1, CountMax 2: exit 255 with OpenSSH's timeout line")
+    func serverStalledMidCommand() async throws {
+        try await withTestSSHServer { server in
+            let file = try server.writeConfiguration(
+                named: "ssh_config-keepalive", adding: ["ServerAliveInterval 1", "ServerAliveCountMax 2"])
+            let child = try MProxyChild(["exec", "-F", file, server.alias, "--", "sh", "-c", "echo $$; exec sleep 30"])
+            let lines = try await onDedicatedThread { child.lines(1) }
+            let remote = try #require(lines.first.flatMap { pid_t($0) })
+            server.signalConnections(SIGSTOP)
+            let result = try await onDedicatedThread { child.wait() }
+            server.signalConnections(SIGCONT)
+            #expect(result.status == 255)
+            let errorLines = result.errorText.split(separator: "\n")
+            #expect(errorLines.count == 1, "\(result.errorText)")
+            #expect(
+                result.errorText.hasPrefix("mproxy: Timeout, server 127.0.0.1 not responding (no answer to 2 keepalives"),
+                "\(result.errorText)")
+            #expect(try await onDedicatedThread { processVanishes(remote) }, "remote sleep \(remote) survived")
+        }
+    }
+
     @Test("--record, then replay --speed max prints the same bytes; the header names the remote agent")
     func recordAndReplay() async throws {
         try await withTestSSHServer { server in

@@ -103,11 +103,12 @@ public final class RemoteProcess: Sendable {
             mux.close()
             throw CancellationError()
         } catch {
-            result = .failure(
-                ExecutionError(
-                    .connectionLost,
-                    "the connection to the agent ended before the command finished: \((error as? MuxError)?.reason ?? "\(error)")",
-                    cause: error))
+            // When the SSH session itself ended (the server stopped answering keepalives, the
+            // connection dropped), its reason is the whole story, said in one line as ssh says it.
+            let message =
+                ((error as? MuxError)?.cause as? SSHError)?.description
+                ?? "the connection to the agent ended before the command finished: \((error as? MuxError)?.reason ?? "\(error)")"
+            result = .failure(ExecutionError(.connectionLost, message, cause: error))
         }
         status.withLock { if $0 == nil { $0 = result } }
         // The agent waits for our end of the connection before it exits.

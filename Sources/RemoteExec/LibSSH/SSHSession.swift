@@ -17,6 +17,9 @@ final class SSHSession {
     private(set) var configuration: SSHHostConfiguration
     /// The channels being serviced by the session thread's loop.
     var channels: [SSHChannelPump] = []
+    /// libssh's packet counts for this session (`ssh_set_counters`), read to see whether the server
+    /// said anything and whether a keepalive went out.
+    private let packetCounter: UnsafeMutablePointer<ssh_counter_struct>
 
     /// Creates a session for `configuration`; nothing is sent until ``connect()``.
     init(configuration: SSHHostConfiguration) throws(SSHError) {
@@ -25,13 +28,24 @@ final class SSHSession {
         }
         self.handle = handle
         self.configuration = configuration
+        packetCounter = .allocate(capacity: 1)
+        packetCounter.initialize(to: ssh_counter_struct())
+        ssh_set_counters(handle, nil, packetCounter)
     }
 
     deinit {
         for channel in channels { channel.release() }
         ssh_disconnect(handle)
         ssh_free(handle)
+        packetCounter.deinitialize(count: 1)
+        packetCounter.deallocate()
     }
+
+    /// Packets received from the server so far, every kind (channel data, window adjustments, replies).
+    var receivedPacketCount: UInt64 { packetCounter.pointee.in_packets }
+
+    /// Packets sent to the server so far.
+    var sentPacketCount: UInt64 { packetCounter.pointee.out_packets }
 
     /// libssh's description of the last failure on this session.
     var lastErrorText: String {

@@ -7,7 +7,7 @@ import CLibSSH
 #endif
 
 /// The session thread's own state: the session once connected, the libssh event that polls its
-/// socket together with the wake-up eventfd, keepalive timing, and the failure that ended it.
+/// socket together with the wake-up eventfd, the server-alive check, and the failure that ended it.
 ///
 /// Not `Sendable`: it exists only on the session thread and is handed to jobs there.
 final class SSHSessionContext {
@@ -17,8 +17,9 @@ final class SSHSessionContext {
     private var event: ssh_event?
     /// Why the connection ended, once it has.
     private(set) var failure: SSHError?
-    private var keepaliveInterval: Int = 0
-    private var nextKeepalive: Int64 = 0
+    /// `ServerAliveInterval`/`ServerAliveCountMax`; `nil` when keepalives are off.
+    private var aliveCheck: SSHServerAliveCheck?
+    private var receivedPacketCount: UInt64 = 0
 
     init(wakeDescriptor: Int32) {
         self.wakeDescriptor = wakeDescriptor
@@ -51,8 +52,10 @@ final class SSHSessionContext {
         }
         self.session = session
         self.event = event
-        keepaliveInterval = session.configuration.serverAliveInterval
-        nextKeepalive = Self.now + Int64(keepaliveInterval) * 1000
+        aliveCheck = SSHServerAliveCheck(
+            intervalSeconds: session.configuration.serverAliveInterval,
+            countMax: session.configuration.serverAliveCountMax, now: Self.now)
+        receivedPacketCount = session.receivedPacketCount
     }
 
     /// Starts `command` on a new channel whose bytes go to and come from `endpoint`.
@@ -75,16 +78,16 @@ final class SSHSessionContext {
         return progressed
     }
 
-    /// Waits for the socket, a wake-up or the next keepalive; returns at once when `immediately`.
+    /// Waits for the socket, a wake-up or the next server-alive check; returns at once when `immediately`.
     func wait(immediately: Bool) {
         if let event, failure == nil {
             var timeout: Int32 = immediately ? 0 : -1
-            if keepaliveInterval > 0 && !immediately {
-                timeout = Int32(clamping: max(0, nextKeepalive - Self.now))
+            if let aliveCheck, !immediately {
+                timeout = Int32(clamping: aliveCheck.millisecondsUntilDue(at: Self.now))
             }
             acknowledgeAtOnce()
             _ = ssh_event_dopoll(event, timeout)
-            sendKeepaliveIfDue()
+            checkServerAlive()
         } else {
             var descriptor = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
             _ = poll(&descriptor, 1, immediately ? 0 : -1)
@@ -109,11 +112,17 @@ final class SSHSessionContext {
     /// Notices a lost connection and fails every channel with it.
     func checkConnection() {
         guard let session, failure == nil, !session.isConnected else { return }
-        let error = session.error(
-            .disconnected,
-            "the SSH connection to \(session.configuration.hostName) was lost; "
-                + "check that the server is up and connect again",
-            returnCode: SSH_ERROR)
+        end(
+            session,
+            with: session.error(
+                .disconnected,
+                "the SSH connection to \(session.configuration.hostName) was lost; "
+                    + "check that the server is up and connect again",
+                returnCode: SSH_ERROR))
+    }
+
+    /// Ends the session with `error`: every channel fails with it, and so does every later request.
+    private func end(_ session: SSHSession, with error: SSHError) {
         failure = error
         for channel in session.channels { channel.connectionLost(error) }
         session.channels.removeAll()
@@ -142,11 +151,56 @@ final class SSHSessionContext {
         session = nil
     }
 
-    private func sendKeepaliveIfDue() {
-        guard keepaliveInterval > 0, let session, Self.now >= nextKeepalive else { return }
-        // keepalive@openssh.com with want-reply; a dead peer then shows up as a failed write.
+    /// Counts what the server sent since the last look, sends a keepalive when one is due, and ends
+    /// the session when the server left `ServerAliveCountMax` of them unanswered.
+    private func checkServerAlive() {
+        guard var check = aliveCheck, let session, failure == nil else { return }
+        let now = Self.now
+        let received = session.receivedPacketCount
+        if received != receivedPacketCount {
+            receivedPacketCount = received
+            check.received(at: now)
+        }
+        switch check.check(at: now) {
+        case .wait:
+            break
+        case .sendKeepalive:
+            sendKeepalive(session)
+        case .giveUp(let unanswered, let seconds):
+            giveUp(session, unanswered: unanswered, seconds: seconds)
+        }
+        aliveCheck = check
+    }
+
+    /// Sends keepalive@openssh.com with want-reply: the server must answer (it refuses the unknown
+    /// request), and that answer is what counts as alive.
+    private func sendKeepalive(_ session: SSHSession) {
+        let sent = session.sentPacketCount
         _ = ssh_send_keepalive(session.handle)
-        nextKeepalive = Self.now + Int64(keepaliveInterval) * 1000
+        // libssh keeps the previous request's answer until its next global request, which then only
+        // collects that answer and sends nothing; the second call sends. While a request is still
+        // unanswered, neither call sends, and the unanswered count is what ends the session.
+        if session.sentPacketCount == sent { _ = ssh_send_keepalive(session.handle) }
+    }
+
+    /// Ends a session whose server stopped answering, as OpenSSH's "Timeout, server not responding".
+    private func giveUp(_ session: SSHSession, unanswered: Int, seconds: Int) {
+        // A stopped server's kernel still accepts our bytes, so libssh would not notice on its own.
+        // Closing the receiving side makes it see end of input at once, as with a server that went
+        // away: it marks the session disconnected, and no channel tries to close politely (which
+        // could wait on a full send buffer).
+        let descriptor = ssh_get_fd(session.handle)
+        if descriptor >= 0 {
+            _ = shutdown(descriptor, Int32(SHUT_RD))
+            if let event { _ = ssh_event_dopoll(event, 0) }
+        }
+        let keepalives = unanswered == 1 ? "1 keepalive" : "\(unanswered) keepalives"
+        end(
+            session,
+            with: SSHError(
+                .timedOut,
+                "Timeout, server \(session.configuration.hostName) not responding "
+                    + "(no answer to \(keepalives) in \(seconds) s)"))
     }
 
     /// Monotonic milliseconds.

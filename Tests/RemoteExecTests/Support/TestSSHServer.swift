@@ -156,6 +156,24 @@ final class TestSSHServer: @unchecked Sendable {
         for child in Self.children(of: processIdentifier) { kill(child, SIGKILL) }
     }
 
+    /// Sends `signal` to every sshd process serving a connection (the listener's sshd descendants,
+    /// privilege-separated children included, not the commands they run): SIGSTOP stalls the
+    /// server side of every connection, with the kernel still accepting bytes; SIGCONT resumes it.
+    func signalConnections(_ signal: Int32) {
+        for pid in Self.descendants(of: processIdentifier) where Self.commandName(of: pid) == "sshd" {
+            kill(pid, signal)
+        }
+    }
+
+    /// Writes an ssh_config like ``configurationFile`` with `options` (`Name value` lines) added to
+    /// the ``alias`` entry, and returns its path.
+    func writeConfiguration(named name: String, adding options: [String]) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let base = try String(contentsOfFile: configurationFile, encoding: .utf8)
+        try (base + options.map { "    \($0)\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Stops sshd and its connections and removes the directory.
     func stop() {
         killConnections()
@@ -252,6 +270,24 @@ final class TestSSHServer: @unchecked Sendable {
                 Glibc.connect(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+    }
+
+    /// Every process below `ancestor`, children first.
+    static func descendants(of ancestor: Int32) -> [Int32] {
+        var found: [Int32] = []
+        var parents = [ancestor]
+        while let parent = parents.popLast() {
+            let children = children(of: parent)
+            found += children
+            parents += children
+        }
+        return found
+    }
+
+    /// The process's command name (`comm`), empty once it is gone.
+    static func commandName(of pid: Int32) -> String {
+        let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+        return name.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The processes whose parent is `parent`, from /proc.
