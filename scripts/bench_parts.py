@@ -72,6 +72,53 @@ def exec_part(bench):
     bench.rate("exec stdin", "ssh host 'cat >/dev/null'", ssh)
     bench.row("exec", f"exec stdin throughput, {size_text} (incl. connect)", mproxy, "`ssh host 'cat >/dev/null'`",
               ssh, "MiB/s", "≥ 0.9× (as stdout)", mproxy / ssh >= 0.9, better="higher")
+    agent_part(bench)
+
+
+def cbor_text(text):
+    data = text.encode()
+    head = bytes([0x60 | len(data)]) if len(data) < 24 else bytes([0x78, len(data)])
+    return head + data
+
+
+def agent_stdout_rate(agent, command):
+    """MiB/s of the agent's frames on its stdout while it runs `command` (argv), read raw by this
+    process: the agent alone over pipes, the way sshd would carry it."""
+    argv = bytes([0x80 | len(command)]) + b"".join(cbor_text(word) for word in command)
+    exec_frame = (bytes([0xa2]) + cbor_text("t") + bytes([0x01]) + cbor_text("x")
+                  + bytes([0xa2]) + cbor_text("argv") + argv + cbor_text("path") + cbor_text(command[0]))
+    child = subprocess.Popen([agent], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    begin = time.perf_counter()
+    child.stdin.write(exec_frame)
+    total = 0
+    while True:
+        chunk = os.read(child.stdout.fileno(), 1 << 20)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total >= (1 << 30):
+            break
+    seconds = time.perf_counter() - begin
+    child.kill()
+    child.wait()
+    return total / MIB / seconds
+
+
+def agent_part(bench):
+    """The agent's own stdout throughput over pipes, against a plain `cat` through the same pipe."""
+    agent = os.environ["MPROXY_AGENT"]
+    source = ["/bin/sh", "-c", "head -c 1073741824 /dev/zero"]
+    rates, plain = [], []
+    for _ in range(3 if bench.quick else 7):
+        rates.append(agent_stdout_rate(agent, source))
+        begin = time.perf_counter()
+        bench.shell("head -c 1073741824 /dev/zero | cat >/dev/null")
+        plain.append(1024 / (time.perf_counter() - begin))
+    mproxy, peer = median(rates), median(plain)
+    bench.rate("agent stdout over pipes", "mproxy-agent", mproxy)
+    bench.rate("agent stdout over pipes", "head | cat", peer)
+    bench.row("exec", "agent stdout over pipes, 1 GiB (framed, no SSH)", mproxy, "`head | cat` through a pipe", peer,
+              "MiB/s", "≥ 1 GB/s (954 MiB/s)", mproxy >= 1e9 / MIB, better="higher")
 
 
 def make_small_files(directory, count, size):

@@ -2,6 +2,7 @@ import AgentProto
 import ArgumentParser
 import Foundation
 import RemoteExec
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -122,10 +123,17 @@ struct ExecCommand: AsyncParsableCommand {
             StandardIO.writeStandardError(
                 "mproxy: spawn \(ConnectionOptions.milliseconds(clock.now - spawnStart)) agent \(process.agentPath)")
         }
-        ExecSignalForwarder.start(for: process) {
+        let isForcedByInterrupt = Mutex(false)
+        ExecSignalForwarder.start(for: process) { [recorder] in
+            isForcedByInterrupt.withLock { $0 = true }
             StandardIO.writeStandardError("mproxy: killed the remote command (second Ctrl-C)")
-            try? recorder?.close()
-            ProcessExit.now(130)
+            // Normally the agent reports the kill at once and the command ends below with 130; a
+            // connection that no longer answers gets one second.
+            Thread.detachNewThread {
+                sleep(1)
+                try? recorder?.close()
+                ProcessExit.now(130)
+            }
         }
         if noStandardInput {
             try? process.standardInput.closeNow()
@@ -166,7 +174,7 @@ struct ExecCommand: AsyncParsableCommand {
         }
         if !status.errorText.isEmpty { StandardIO.writeStandardError("mproxy: \(words[0]): \(status.errorText)") }
         host.close()
-        throw ExitCode(status.shellExitCode)
+        throw ExitCode(isForcedByInterrupt.withLock { $0 } ? 130 : status.shellExitCode)
     }
 
     private func makeCommand(_ words: [String]) -> RemoteCommand {

@@ -11,7 +11,7 @@ import RemoteExec
 ///
 /// The handlers only write the signal number to a pipe (async-signal-safe); a dedicated thread
 /// reads it and sends a Signal frame. A second SIGINT within one second forces termination:
-/// SIGKILL to the remote group and exit 130 at once.
+/// `onForcedExit` is called (it arranges for exit 130), then SIGKILL goes to the remote group.
 enum ExecSignalForwarder {
     /// The signals forwarded.
     static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
@@ -45,8 +45,9 @@ enum ExecSignalForwarder {
                 if number == SIGINT {
                     let now = ContinuousClock.now
                     if let lastInterrupt, now - lastInterrupt < .seconds(1) {
-                        try? process.send(signal: SIGKILL)
+                        // Told first, so the command's end (exit 137 from the agent) is read as forced.
                         onForcedExit()
+                        try? process.send(signal: SIGKILL)
                         return
                     }
                     lastInterrupt = now
