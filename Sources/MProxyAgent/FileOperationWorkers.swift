@@ -9,27 +9,14 @@ import SystemPackage
 
 /// A fixed pool of threads answering file-operation requests with one ``FileOperationServer``.
 final class FileOperationWorkers: Sendable {
-    private struct Job: Sendable {
-        var request: FileOperationRequest
-        var reply: FileOperationReply
-    }
-
-    private struct Queue: Sendable {
-        var jobs: [Job] = []
-        var head = 0
-        var isStarted = false
-    }
-
     /// The server every worker shares.
     let server = FileOperationServer()
     /// Set from the first Config when the client asked for `root`; every request then goes through it.
     private let confinement = Mutex<Result<WorkspaceConfinement, Errno>?>(nil)
-    private let queue = Mutex(Queue())
-    private let available = CountingSemaphore()
-    private let workerCount: Int
+    private let workers: BlockingWorkerPool
 
     init(workerCount: Int = 4) {
-        self.workerCount = workerCount
+        workers = BlockingWorkerPool(name: "file operations", threadCount: workerCount, stackSize: AgentThread.stackSize)
     }
 
     /// Confines every later request beneath `rootPath` (called before the first request arrives);
@@ -53,36 +40,12 @@ final class FileOperationWorkers: Sendable {
         }
     }
 
-    /// Queues a request; a worker answers it through `reply`.
+    /// Queues a request; a worker answers it through `reply`. Threads are made on first use, so
+    /// exec-only sessions never pay for them.
     func submit(_ request: FileOperationRequest, reply: FileOperationReply) {
-        let startWorkers = queue.withLock { queue in
-            queue.jobs.append(Job(request: request, reply: reply))
-            defer { queue.isStarted = true }
-            return !queue.isStarted
-        }
-        if startWorkers {
-            // Threads are made on first use: exec-only sessions never pay for them.
-            for _ in 0..<workerCount { AgentThread.detach { [self] in work() } }
-        }
-        available.post()
-    }
-
-    private func work() {
-        while true {
-            available.wait()
-            let job = queue.withLock { queue -> Job? in
-                guard queue.head < queue.jobs.count else { return nil }
-                let job = queue.jobs[queue.head]
-                queue.head += 1
-                if queue.head == queue.jobs.count {
-                    queue.jobs.removeAll(keepingCapacity: true)
-                    queue.head = 0
-                }
-                return job
-            }
-            guard let job else { continue }
+        workers.submit { [self] in
             // A reply that cannot be sent means the connection is gone; the agent is ending anyway.
-            try? job.reply.send(answer(job.request))
+            try? reply.send(answer(request))
         }
     }
 }

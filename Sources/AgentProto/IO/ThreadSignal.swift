@@ -8,12 +8,12 @@ import Musl
 /// the last `wait()` returned. A signal sent before the wait is not lost.
 ///
 /// `@unchecked Sendable`: the pthread mutex guards `isSignalled`; the pointers never change.
-final class ThreadSignal: @unchecked Sendable {
+package final class ThreadSignal: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     private var isSignalled = false
 
-    init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -33,7 +33,7 @@ final class ThreadSignal: @unchecked Sendable {
     }
 
     /// Wakes the waiter, or lets its next `wait()` return at once.
-    func signal() {
+    package func signal() {
         pthread_mutex_lock(mutex)
         isSignalled = true
         pthread_cond_signal(condition)
@@ -41,7 +41,7 @@ final class ThreadSignal: @unchecked Sendable {
     }
 
     /// Blocks the calling thread until signalled, then clears the flag.
-    func wait() {
+    package func wait() {
         pthread_mutex_lock(mutex)
         while !isSignalled { pthread_cond_wait(condition, mutex) }
         isSignalled = false
@@ -49,7 +49,7 @@ final class ThreadSignal: @unchecked Sendable {
     }
 
     /// Blocks until signalled or `milliseconds` pass; true (and the flag cleared) when signalled.
-    func wait(milliseconds: Int) -> Bool {
+    package func wait(milliseconds: Int) -> Bool {
         var deadline = timespec()
         clock_gettime(CLOCK_MONOTONIC, &deadline)
         let nanoseconds = deadline.tv_nsec + (milliseconds % 1000) * 1_000_000
