@@ -61,6 +61,9 @@ final class WorkspaceConfinement: Sendable {
                 break
             }
             var response = server.handle(rewritten)
+            if !response.isError, [.open, .create, .openFile].contains(request.operation) {
+                server.relabel(response.handle, as: request.path)
+            }
             if response.isError {
                 // The agent's text names the /proc path it used; the client should see its own path.
                 // Both as the message shows them (names that are not UTF-8 appear as \xNN there).

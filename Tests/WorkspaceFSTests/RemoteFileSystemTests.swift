@@ -103,4 +103,23 @@ struct RemoteFileSystemTests {
         #expect(removed == 62)
         #expect(!FileManager.default.fileExists(atPath: directory.sub("tree")))
     }
+
+    @Test("Under a workspace root, an open file reports the client's path: Fstat's name and errors")
+    func confinedHandlesKeepTheClientsPath() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        try directory.write("notes.txt", Array("hello".utf8))
+        let agent = try await LocalAgent(root: directory.path)
+        defer { agent.finish() }
+        let handle = try await agent.fileSystem.openFile(forReadingAt: "notes.txt")
+        #expect(try await handle.info().name == "notes.txt")
+        do {
+            _ = try await handle.readChunk(fromAbsoluteOffset: 0, length: 1 << 40)
+            Issue.record("a 1 TiB read was accepted")
+        } catch {
+            #expect("\(error)".contains("notes.txt"), "\(error)")
+            #expect(!"\(error)".contains("/proc/self/fd"), "\(error)")
+        }
+        try await handle.close()
+    }
 }

@@ -40,6 +40,11 @@ package struct FileHandleTable: Sendable {
         return lastHandle
     }
 
+    /// Changes the path an open handle reports; nothing happens when it is not open.
+    package mutating func relabel(_ handle: UInt32, as path: String) {
+        entries[handle]?.path = path
+    }
+
     /// Marks a handle in use and returns its entry, or nil when the handle is not open (EBADF).
     /// Every successful checkout must be balanced by `checkIn(_:)`.
     package mutating func checkOut(_ handle: UInt32) -> Entry? {

@@ -41,6 +41,13 @@ public final class FileOperationServer: Sendable {
     /// How many handles are open.
     public var openHandleCount: Int { table.withLock { $0.count } }
 
+    /// Makes `handle` report `path` from now on (in Fstat's name and in error messages) instead of
+    /// the path it was opened with: a host that rewrote the request's path before handing it over
+    /// (a confined workspace opens through `/proc/self/fd`) gives back the client's own.
+    public func relabel(_ handle: UInt32, as path: String) {
+        table.withLock { $0.relabel(handle, as: path) }
+    }
+
     /// Performs one request and returns its response, which always carries the request's id.
     public func handle(_ request: FileOperationRequest) -> FileOperationResponse {
         switch request.operation {
