@@ -129,6 +129,11 @@ struct FSCommandTests {
         // History brings back "cat a.txt " (completion added the space); edit it into "cat link".
         terminal.type("\u{1B}[A\u{1B}[D\u{1B}[C" + String(repeating: "\u{7F}", count: 6) + "link\r")
         #expect(terminal.waitFor("cat link"))
+        // A name with a space completes quoted, so it reads back as one word.
+        _ = FileManager.default.createFile(atPath: path("dir/my notes"), contents: Data("spaced\n".utf8))
+        terminal.type("cat my\t\r")
+        #expect(terminal.waitFor("cat 'my notes'"))
+        #expect(terminal.waitFor("spaced"))
         terminal.type("exit\r")
         #expect(terminal.waitForExit() == 0)
         #expect(terminal.screen.components(separatedBy: "hello\r\n").count == 3)  // cat a.txt, then cat link

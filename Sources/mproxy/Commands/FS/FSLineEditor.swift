@@ -30,6 +30,28 @@ struct FSLineEditor {
         tcsetattr(STDIN_FILENO, TCSANOW, &original)
     }
 
+    /// Where the word being typed begins: after the last space outside quotes and escapes.
+    static func startOfLastWord(_ text: ArraySlice<Character>) -> Int {
+        var start = text.startIndex
+        var quote: Character?
+        var isEscaped = false
+        for index in text.indices {
+            let character = text[index]
+            if isEscaped {
+                isEscaped = false
+            } else if let open = quote {
+                if character == open { quote = nil } else if character == "\\" && open == "\"" { isEscaped = true }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "\\" {
+                isEscaped = true
+            } else if character == " " {
+                start = index + 1
+            }
+        }
+        return start
+    }
+
     /// Reads one line; `nil` at end of input (Ctrl-D on an empty line).
     mutating func readLine(prompt: String, complete: (String) async -> [String]) async -> String? {
         // At the prompt Ctrl-C clears the line instead of ending the session.
@@ -85,10 +107,13 @@ struct FSLineEditor {
                 let options = await complete(head)
                 let typing = head.hasSuffix(" ") ? "" : (FSShellWords.split(head).last ?? "")
                 if options.count == 1 {
-                    var insert = Array(options[0].dropFirst(typing.count))
+                    // The whole word is replaced by the completion quoted as `ls` shows names, so a
+                    // name with spaces or odd bytes reads back as the same name.
+                    let start = Self.startOfLastWord(line[..<cursor])
+                    var insert = Array(FSShellWords.quoteLikeListing(options[0]))
                     if !options[0].hasSuffix("/") { insert.append(" ") }
-                    line.insert(contentsOf: insert, at: cursor)
-                    cursor += insert.count
+                    line.replaceSubrange(start..<cursor, with: insert)
+                    cursor = start + insert.count
                 } else if options.count > 1 {
                     let common = options.dropFirst().reduce(options[0]) {
                         String(zip($0, $1).prefix { $0 == $1 }.map(\.0))
