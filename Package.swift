@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RemoteExecTests",
-            dependencies: ["RemoteExec", "AgentProto", "mproxy", "MProxyAgent"],
+            dependencies: ["RemoteExec", "WorkspaceFS", "AgentProto", "mproxy", "MProxyAgent"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -64,6 +64,10 @@ final class WorkspaceConfinement: Sendable {
             if !response.isError, [.open, .create, .openFile].contains(request.operation) {
                 server.relabel(response.handle, as: request.path)
             }
+            if !response.isError, request.operation == .stat {
+                // Stat names what it was asked about (Go's FileInfo.Name), not the /proc fd used.
+                response.status?.name = FileStatus.baseName(of: request.path)
+            }
             if response.isError {
                 // The agent's text names the /proc path it used; the client should see its own path.
                 // Both as the message shows them (names that are not UTF-8 appear as \xNN there).

@@ -116,4 +116,23 @@ struct LocalExecutionTests {
         let destination = try ExecutionDestination(parsing: text)
         #expect((destination == .local) == text.hasPrefix("local"))
     }
+
+    @Test("A file service on the host answers file operations, confined to its root, and announces byte-paths")
+    func fileService() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("service-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root + "/inside", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: agentPath))
+        defer { host.close() }
+        let service = try await host.startFileService(root: root)
+        defer { service.close() }
+
+        let inside = try await service.mux.fileOperation(FileOperationRequest(operation: .stat, path: "inside"))
+        #expect(inside.errno == 0)
+        #expect(inside.status?.name == "inside")
+        let outside = try await service.mux.fileOperation(FileOperationRequest(operation: .stat, path: "/etc"))
+        #expect(outside.errno == 13)  // EACCES: outside the root
+        #expect(service.agentCapabilities?.contains("root") == true)
+        #expect(service.supportsBytePaths)
+    }
 }
