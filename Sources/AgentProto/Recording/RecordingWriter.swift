@@ -13,7 +13,14 @@ final class RecordingWriter: Sendable {
         var pendingBytes = 0
         var failure: RecordingError?
         var isClosing = false
+        /// A caller waits for everything queued to be written: no more collecting.
+        var isFlushRequested = false
     }
+
+    /// Queued bytes that make a batch worth a wake-up and a write of its own.
+    private var batchBytes: Int { min(capacity, 256 << 10) }
+    /// How long the writer collects a batch that has not reached ``batchBytes``, at most.
+    private static let batchMilliseconds = 5
 
     private let file: RecordingFile
     private let capacity: Int
@@ -42,20 +49,23 @@ final class RecordingWriter: Sendable {
     }
 
     /// Queues a record, waiting while the queue is over capacity.
+    ///
+    /// The writer is woken only when a batch is worth writing (``batchBytes``) or the queue was
+    /// empty (it then collects for at most ``batchMilliseconds``): one wake-up and one `writev` per
+    /// frame cost more than the write itself at a gigabyte a second.
     func enqueue(_ record: Record) throws(RecordingError) {
         let size = record.encodedSize
         while true {
-            let queued = try state.withLock { (state) throws(RecordingError) -> Bool in
+            let outcome = try state.withLock { (state) throws(RecordingError) -> (queued: Bool, wakeWriter: Bool) in
                 if let failure = state.failure { throw failure }
-                guard state.pendingBytes == 0 || state.pendingBytes + size <= capacity else { return false }
+                guard state.pendingBytes == 0 || state.pendingBytes + size <= capacity else { return (false, true) }
+                let wasEmpty = state.queue.isEmpty
                 state.queue.append(record)
                 state.pendingBytes += size
-                return true
+                return (true, wasEmpty || state.pendingBytes >= batchBytes)
             }
-            if queued {
-                workArrived.signal()
-                return
-            }
+            if outcome.wakeWriter { workArrived.signal() }
+            if outcome.queued { return }
             progressMade.wait()
         }
     }
@@ -64,6 +74,9 @@ final class RecordingWriter: Sendable {
     ///
     /// - Throws: the writer's failure, if any.
     func waitUntilWritten() throws(RecordingError) {
+        // Whatever the writer is collecting goes out now.
+        state.withLock { $0.isFlushRequested = true }
+        workArrived.signal()
         while true {
             let isDone = try state.withLock { (state) throws(RecordingError) -> Bool in
                 if let failure = state.failure { throw failure }
@@ -99,12 +112,18 @@ final class RecordingWriter: Sendable {
     private func runWriter() {
         while true {
             let (batch, isClosing) = state.withLock { state in
-                defer { state.queue.removeAll(keepingCapacity: true) }
+                defer {
+                    state.queue.removeAll(keepingCapacity: true)
+                    state.isFlushRequested = false
+                }
                 return (state.queue, state.isClosing)
             }
             if batch.isEmpty {
                 if isClosing { return }
                 workArrived.wait()
+                // Collect a little longer unless the batch is full, a flush waits, or we are closing.
+                let isReady = state.withLock { $0.pendingBytes >= batchBytes || $0.isFlushRequested || $0.isClosing }
+                if !isReady { _ = workArrived.wait(milliseconds: Self.batchMilliseconds) }
                 continue
             }
             let gathered = GatheredRecords(batch)
