@@ -100,6 +100,16 @@ struct FSOverSSHTests {
             #expect(
                 try FileManager.default.attributesOfItem(atPath: remote + "/dir/t")[.posixPermissions] as? Int == 0o640)
             #expect(try fs(server, ["chown", "\(getuid()):\(getgid())", remote + "/dir/t"]).status == 0)
+            // Names are the remote's accounts (its /etc/passwd and /etc/group), both ways.
+            let user = try #require(getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) })
+            let group = try #require(getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) })
+            #expect(try fs(server, ["chown", "\(user):\(group)", remote + "/dir/t"]).status == 0)
+            #expect(try fs(server, ["ls", "-l", remote + "/dir/t"]).outputText.contains(" \(user) \(group) "))
+            #expect(try fs(server, ["stat", remote + "/dir/t"]).outputText.contains(
+                "/" + String(repeating: " ", count: max(0, 8 - user.count)) + user + ")"))
+            let unknown = try fs(server, ["chown", "no-such-user-here", remote + "/dir/t"])
+            #expect(unknown.status == 1)
+            #expect(unknown.errorText.hasSuffix("chown: invalid user: 'no-such-user-here'\n"), "\(unknown.errorText)")
             #expect(try fs(server, ["mv", remote + "/dir/t", remote + "/dir/u"]).status == 0)
             #expect(try fs(server, ["ln", remote + "/dir/u", remote + "/dir/hard"]).status == 0)
             #expect(try fs(server, ["cp", "-r", "-q", remote + "/dir", remote + "/copy"]).status == 0)

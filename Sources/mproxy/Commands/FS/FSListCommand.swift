@@ -103,6 +103,7 @@ struct FSListCommand: FSSubcommand {
         }
         let sizes = entries.map { human ? FSFormat.humanSize($0.1.size) : String($0.1.size) }
         let links = entries.map { String($0.1.linkCount) }
+        await session.loadAccounts()
         let owners = entries.map { session.ownerName($0.1.uid) }
         let groups = entries.map { session.groupName($0.1.gid) }
         let widths = [links, owners, groups, sizes].map { $0.map(\.count).max() ?? 0 }

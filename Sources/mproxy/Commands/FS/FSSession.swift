@@ -22,6 +22,8 @@ final class FSSession {
     var isQuiet: Bool
     /// Whether remote uids may be named with this machine's user database (the `local` destination).
     let namesOwnersLocally: Bool
+    /// The remote's user and group names, once ``loadAccounts()`` read them.
+    private var accounts: RemoteAccounts?
 
     init(fileSystem: RemoteFileSystem, remoteDirectory: String, isQuiet: Bool, namesOwnersLocally: Bool) {
         self.fileSystem = fileSystem
@@ -67,19 +69,38 @@ final class FSSession {
         StandardIO.writeStandardError("\(tool): \(message)")
     }
 
-    /// The owner's name as `ls` shows it: a local user name for the local destination, else the number.
+    /// Reads the remote's account names, once, before they are needed (``ownerName(_:)``,
+    /// ``userID(named:)``); the local destination asks this machine's user database instead.
+    func loadAccounts() async {
+        guard !namesOwnersLocally, accounts == nil else { return }
+        accounts = await RemoteAccounts.load(from: fileSystem)
+    }
+
+    /// The owner's name as `ls` shows it, or the number when the remote does not name it.
     func ownerName(_ uid: UInt32) -> String {
         if namesOwnersLocally, let entry = getpwuid(uid), let name = entry.pointee.pw_name {
             return String(cString: name)
         }
-        return String(uid)
+        return accounts?.userNames[uid] ?? String(uid)
     }
 
-    /// The group's name as `ls` shows it.
+    /// The group's name as `ls` shows it, or the number.
     func groupName(_ gid: UInt32) -> String {
         if namesOwnersLocally, let entry = getgrgid(gid), let name = entry.pointee.gr_name {
             return String(cString: name)
         }
-        return String(gid)
+        return accounts?.groupNames[gid] ?? String(gid)
+    }
+
+    /// The uid of the user `name` on the remote (after ``loadAccounts()``).
+    func userID(named name: String) -> UInt32? {
+        if namesOwnersLocally { return getpwnam(name).map { $0.pointee.pw_uid } }
+        return accounts?.userIDs[name]
+    }
+
+    /// The gid of the group `name` on the remote (after ``loadAccounts()``).
+    func groupID(named name: String) -> UInt32? {
+        if namesOwnersLocally { return getgrnam(name).map { $0.pointee.gr_gid } }
+        return accounts?.groupIDs[name]
     }
 }

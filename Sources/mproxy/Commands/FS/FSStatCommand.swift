@@ -30,6 +30,7 @@ struct FSStatCommand: FSSubcommand {
                     default: info.type.rawValue
                     }
                 let permissions = String(info.permissions, radix: 8)
+                await session.loadAccounts()
                 session.print("  File: \(name)")
                 session.print(
                     "  Size: \(FSFormat.padRight(String(info.size), 15))Blocks: \(FSFormat.padRight(String(info.blocks), 10)) \(kind)"
