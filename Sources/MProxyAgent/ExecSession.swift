@@ -14,6 +14,8 @@ final class ExecSession: Sendable {
         var processGroup: pid_t?
         /// Hangs up the group should the agent die before it could; released when the agent ends.
         var orphanGuard: OrphanGuard?
+        /// The agent is ending on its own terms: a guard that starts now is released at once.
+        var isFinished = false
         var pendingOutputs = 0
         var exitCode: Int?
         var isExitSent = false
@@ -106,12 +108,18 @@ final class ExecSession: Sendable {
             state.processGroup = child.pid
             state.pendingOutputs = 2 + child.extraDescriptors.count
         }
-        // Started after the child, so the command does not wait for it.
-        if let orphanGuard = OrphanGuard.start(watching: child.pid) {
+        // On a thread of its own, so neither the command's streams nor its Exit wait for it.
+        AgentThread.detach { [self] in
+            guard let orphanGuard = OrphanGuard.start(watching: child.pid) else {
+                logger.warning("could not start the orphan guard; killing the agent would leave the command running")
+                return
+            }
             reaper.childStarted()
-            state.withLock { $0.orphanGuard = orphanGuard }
-        } else {
-            logger.warning("could not start the orphan guard; killing the agent would leave the command running")
+            let isAlreadyFinished = state.withLock { state in
+                if !state.isFinished { state.orphanGuard = orphanGuard }
+                return state.isFinished
+            }
+            if isAlreadyFinished { orphanGuard.release() }
         }
         let outputs = [(child.standardOutput, UInt32(1)), (child.standardError, UInt32(2))]
         for (descriptor, stream) in outputs {
@@ -249,6 +257,7 @@ final class ExecSession: Sendable {
     /// Ends the agent: the command's end was handled here, so the orphan guard stands down.
     private func finish(_ code: Int32) {
         state.withLock { state in
+            state.isFinished = true
             defer { state.orphanGuard = nil }
             return state.orphanGuard
         }?.release()
