@@ -95,12 +95,13 @@ struct GatheredRecords {
 /// A sink that passes everything to `base` except the raw bytes of one payload, which it only
 /// notes: the payload is then written from its own memory.
 ///
-/// The payload is recognised by its address, which holds because the encoder reads the same
-/// array the caller pinned. Should it ever not match, the bytes are simply copied: correctness
-/// never depends on the skip.
+/// The payload is recognised as the first raw write of its length: in a recorded frame's canonical
+/// encoding everything before the Data bytes (`ts`, `dir`, `seq`, `frame`, `c`, the `d` key) is a
+/// short key or number, so the size pass and the write pass always skip the same bytes.
 private struct PayloadSkippingSink<Base: CBORSink & CBORByteCounting>: CBORSink {
     var base: Base
-    private var skipping: UnsafeRawBufferPointer?
+    /// The length of the payload to leave out of the record being encoded.
+    private var skippingCount: Int?
     /// The output offset where the payload was left out, once it was.
     private var skippedAt: Int?
     /// How many payloads were skipped so far.
@@ -115,18 +116,12 @@ private struct PayloadSkippingSink<Base: CBORSink & CBORByteCounting>: CBORSink 
     /// - Returns: where in the output the payload belongs, or nil when it was not left out.
     @discardableResult
     mutating func encode(_ record: Record, skipping payload: [UInt8]?) -> Int? {
-        guard let payload else {
-            record.encode(to: &self)
-            return nil
-        }
-        return payload.withUnsafeBytes { raw in
-            skipping = raw
-            skippedAt = nil
-            record.encode(to: &self)
-            skipping = nil
-            if skippedAt != nil { skippedCount += 1 }
-            return skippedAt
-        }
+        skippingCount = payload?.count
+        skippedAt = nil
+        record.encode(to: &self)
+        skippingCount = nil
+        if skippedAt != nil { skippedCount += 1 }
+        return skippedAt
     }
 
     mutating func writeHead(_ majorType: CBORMajorType, _ argument: UInt64) {
@@ -134,7 +129,7 @@ private struct PayloadSkippingSink<Base: CBORSink & CBORByteCounting>: CBORSink 
     }
 
     mutating func writeRaw(_ bytes: UnsafeRawBufferPointer) {
-        if let skipping, skippedAt == nil, bytes.baseAddress == skipping.baseAddress, bytes.count == skipping.count {
+        if let skippingCount, skippedAt == nil, bytes.count == skippingCount {
             skippedAt = base.count
             return
         }
