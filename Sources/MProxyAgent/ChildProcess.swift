@@ -1,6 +1,7 @@
 // Spawning the command with posix_spawn (Go `childproc.Build` + `cmd.Start`): a new process group,
 // three fresh pipes, and one socketpair per extra fd placed at exactly that number.
 
+import AgentProto
 import CSystemExtras
 import Glibc
 
@@ -33,7 +34,7 @@ struct ChildProcess: Sendable {
             // posix_spawn reports a failed chdir and a failed exec with the same errno; check first
             // so the user learns which one it was (Go's text: "chdir DIR: ...").
             var status = stat()
-            if lstatOrStat(workingDirectory, &status) != 0 {
+            if PathBytes.withCString(workingDirectory, { fstatat(AT_FDCWD, $0, &status, 0) }) != 0 {
                 return .failure(ExecError(.badWorkingDirectory, "chdir \(workingDirectory): \(errnoText(errno))"))
             }
             if status.st_mode & S_IFMT != S_IFDIR {
@@ -64,7 +65,7 @@ struct ChildProcess: Sendable {
         for (child, target) in zip(pipes.childEnds, [0, 1, 2] + extraDescriptorNumbers.map { Int32($0) }) {
             posix_spawn_file_actions_adddup2(&actions, child, target)
         }
-        if !workingDirectory.isEmpty { mproxy_spawn_add_chdir(&actions, workingDirectory) }
+        if !workingDirectory.isEmpty { PathBytes.withCString(workingDirectory) { _ = mproxy_spawn_add_chdir(&actions, $0) } }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -83,11 +84,13 @@ struct ChildProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
 
         var pid: pid_t = 0
-        let result = withCStringArray(arguments) { argv in
-            if let environment {
-                return withCStringArray(environment) { envp in posix_spawn(&pid, program, &actions, &attributes, argv, envp) }
+        let result = PathBytes.withCString(program) { program in
+            withCStringArray(arguments) { argv in
+                if let environment {
+                    return withCStringArray(environment) { envp in posix_spawn(&pid, program, &actions, &attributes, argv, envp) }
+                }
+                return posix_spawn(&pid, program, &actions, &attributes, argv, environ)
             }
-            return posix_spawn(&pid, program, &actions, &attributes, argv, environ)
         }
         guard result == 0 else {
             pipes.closeAgentEnds()
@@ -111,14 +114,17 @@ func errnoText(_ code: Int32) -> String {
     return first.lowercased() + text.dropFirst()
 }
 
-private func lstatOrStat(_ path: String, _ status: inout stat) -> Int32 {
-    fstatat(AT_FDCWD, path, &status, 0)
-}
-
-/// Calls `body` with a NULL-terminated array of C strings that lives for the call.
+/// Calls `body` with a NULL-terminated array of C strings that lives for the call. Words that are
+/// not UTF-8 arrive escaped (``PathBytes``); the program gets their raw bytes.
 func withCStringArray<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Result) -> Result {
-    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { string in
+        let bytes = PathBytes.bytes(of: string)
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        for (index, byte) in bytes.enumerated() { pointer[index] = CChar(bitPattern: byte) }
+        pointer[bytes.count] = 0
+        return pointer
+    }
     pointers.append(nil)
-    defer { for pointer in pointers { free(pointer) } }
+    defer { for pointer in pointers { pointer?.deallocate() } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -1,6 +1,7 @@
 // Finding the program of an Exec: a name without a slash is looked up on the PATH the client
 // forwarded in the environment first (the command was meant to run with it), then on the agent's.
 
+import AgentProto
 import Glibc
 
 /// Resolves an Exec `path` to the file to spawn.
@@ -22,7 +23,8 @@ enum ProgramLookup {
             // An empty PATH element means the current directory, as in Go's exec.LookPath.
             let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + program
             var status = stat()
-            if fstatat(AT_FDCWD, candidate, &status, 0) == 0, status.st_mode & S_IFMT == S_IFREG,
+            if PathBytes.withCString(candidate, { fstatat(AT_FDCWD, $0, &status, 0) }) == 0,
+                status.st_mode & S_IFMT == S_IFREG,
                 status.st_mode & 0o111 != 0
             {
                 return .success(candidate)

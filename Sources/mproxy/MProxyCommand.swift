@@ -22,9 +22,10 @@ struct MProxyCommand: AsyncParsableCommand {
         ]
     )
 
-    /// Parses the raw arguments for `fs`: `CommandLine.arguments` replaces bytes that are not UTF-8
-    /// with U+FFFD, so `mproxy fs host get $'caf\351'` could not name its file; ``PathBytes`` keeps
-    /// them. Other commands get the standard arguments.
+    /// Parses the raw arguments for `fs` and `exec`: `CommandLine.arguments` replaces bytes that are
+    /// not UTF-8 with U+FFFD, so `mproxy fs host get $'caf\351'` could not name its file and
+    /// `mproxy exec host -- touch $'caf\351'` would create another; ``PathBytes`` keeps them. Other
+    /// commands get the standard arguments.
     static func main() async {
         var arguments: [String] = []
         for index in 1..<Int(CommandLine.argc) {
@@ -35,6 +36,7 @@ struct MProxyCommand: AsyncParsableCommand {
                         UInt8(bitPattern: $0)
                     }))
         }
-        await main(arguments.first == "fs" ? arguments : Array(CommandLine.arguments.dropFirst()))
+        let keepsBytes = arguments.first == "fs" || arguments.first == "exec"
+        await main(keepsBytes ? arguments : Array(CommandLine.arguments.dropFirst()))
     }
 }

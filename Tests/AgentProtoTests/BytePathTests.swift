@@ -52,6 +52,24 @@ struct BytePathTests {
         #expect(decoded.first?.fileOperation == request)
     }
 
+    @Test("an Exec's words that are not UTF-8 are byte strings; UTF-8 words stay the text a Go agent reads")
+    func execWords() throws {
+        let odd = PathBytes.string(from: Array("caf".utf8) + Self.latin1.suffix(1))
+        let request = ExecRequest(path: "/bin/echo", arguments: ["echo", odd], environment: ["A=" + odd], workingDirectory: odd)
+        let bytes = CBORStreamEncoder.encode([Frame.exec(request)])
+        #expect(try decodeAll(Frame.self, from: bytes).first?.exec == request)
+        // The odd word is a byte string (0x44 = 4 bytes), never a text string.
+        #expect(Hex.encode(bytes).contains("44636166e9"))
+        // The example in PROTOCOL.md.
+        let documented = ExecRequest(path: "/bin/echo", arguments: ["echo", odd])
+        #expect(
+            Hex.encode(CBORStreamEncoder.encode([Frame.exec(documented)]))
+                == "a26174016178a4636377646063656e76f6646172677682646563686f44636166e96470617468692f62696e2f6563686f")
+        // "café" is UTF-8: a text string (0x65 = 5 bytes), as the Go encoder writes it.
+        let plain = ExecRequest(path: "/bin/echo", arguments: ["echo", "café"])
+        #expect(Hex.encode(CBORStreamEncoder.encode([Frame.exec(plain)])).contains("65636166c3a9"))
+    }
+
     @Test("a ReadDir entry that is not UTF-8 carries its name as a byte string")
     func responseHex() throws {
         let entry = DirectoryEntry(status: FileStatus(name: PathBytes.string(from: Self.latin1), size: 5, mode: 0o644))

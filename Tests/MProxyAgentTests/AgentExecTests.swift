@@ -78,6 +78,27 @@ struct AgentExecTests {
         #expect(parts.map { String(decoding: $0, as: UTF8.self) } == arguments)
     }
 
+    @Test("argv, the program path, the working directory and the environment that are not UTF-8 reach the child as their bytes")
+    func argumentsThatAreNotUTF8() async throws {
+        let latin1 = PathBytes.string(from: Array("caf".utf8) + [0xE9])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString)").path
+        let odd = directory + "/" + latin1
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        PathBytes.withCString(odd) { #expect(mkdir($0, 0o755) == 0) }
+        defer {
+            _ = PathBytes.withCString(odd) { rmdir($0) }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let result = try await AgentProcess.run(
+            ExecRequest(
+                path: "/bin/sh", arguments: ["sh", "-c", "printf '%s\\0' \"$1\" \"$ODD\" \"$(pwd)\"", "sh", latin1],
+                environment: ["ODD=" + latin1, "PATH=/usr/bin:/bin"], workingDirectory: odd))
+        let parts = result.standardOutput.split(separator: 0, omittingEmptySubsequences: false).dropLast().map(Array.init)
+        let raw = Array("caf".utf8) + [0xE9]
+        #expect(parts == [raw, raw, Array(directory.utf8) + [UInt8(ascii: "/")] + raw])
+        #expect(result.status.code == 0)
+    }
+
     @Test("argv[0] is kept as sent, not replaced by the path")
     func argumentZero() async throws {
         let result = try await AgentProcess.run(ExecRequest(path: "/bin/sh", arguments: ["custom-name", "-c", "echo $0"]))

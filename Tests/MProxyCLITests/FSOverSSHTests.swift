@@ -244,6 +244,16 @@ struct FSOverSSHTests {
         process.waitUntilExit()
     }
 
+    @Test("mproxy exec hands argv bytes that are not UTF-8 to the remote program unchanged")
+    func execArgumentsThatAreNotUTF8() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withTestSSHServer { server in
+            let result = try bash(server, #""$0" exec -n -F "$1" "$2" -- printf '%s' $'caf\351' $'\n\xff'"#)
+            #expect(result.status == 0, "\(result.errorText)")
+            #expect(result.standardOutput == Array("caf".utf8) + [0xE9, 0x0A, 0xFF])
+        }
+    }
+
     @Test("a killed put or get leaves no file under the final name, and --resume completes it")
     func interruptedTransfersResume() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -14,4 +14,9 @@ extension CBORReader {
         // A real U+FFFE must be doubled so it is not taken for an escaped byte.
         return PathBytes.containsMarker(text) ? PathBytes.string(from: Array(text.utf8)) : text
     }
+
+    /// Reads an array written by `writePathArray(_:)`, or `nil` for `null`.
+    public mutating func readPathArray() throws(FrameDecodingError) -> [String]? {
+        try readArray { (reader: inout CBORReader) throws(FrameDecodingError) in try reader.readPath() }
+    }
 }

@@ -9,4 +9,12 @@ extension CBORSink {
         writeHead(.textString, UInt64(bytes.count))
         bytes.withUnsafeBytes { writeRaw($0) }
     }
+
+    /// Writes an array of paths or words that may not be UTF-8 (``writePath(_:)`` each), or `null`
+    /// for `nil`: an Exec's argv and environment.
+    public mutating func writePathArray(_ values: [String]?) {
+        guard let values else { return writeNull() }
+        writeArrayHeader(count: values.count)
+        for value in values { writePath(value) }
+    }
 }

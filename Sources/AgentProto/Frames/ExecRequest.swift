@@ -32,19 +32,21 @@ public struct ExecRequest: Hashable, Sendable {
 extension ExecRequest: CBORCodable {
     public func encode<Sink: CBORSink>(to sink: inout Sink) {
         sink.writeMapHeader(count: extraFileDescriptors.isEmpty ? 4 : 5)
+        // Words that are not UTF-8 travel as byte strings (`byte-paths`, PROTOCOL.md); everything
+        // else is the text strings a Go agent expects, byte for byte.
         sink.writeText("cwd")
-        sink.writeText(workingDirectory)
+        sink.writePath(workingDirectory)
         sink.writeText("env")
-        sink.writeTextArray(environment)
+        sink.writePathArray(environment)
         if !extraFileDescriptors.isEmpty {
             sink.writeText("fds")
             sink.writeArrayHeader(count: extraFileDescriptors.count)
             for descriptor in extraFileDescriptors { sink.writeUnsigned(descriptor) }
         }
         sink.writeText("argv")
-        sink.writeTextArray(arguments)
+        sink.writePathArray(arguments)
         sink.writeText("path")
-        sink.writeText(path)
+        sink.writePath(path)
     }
 
     public init(from reader: inout CBORReader) throws(FrameDecodingError) {
@@ -53,11 +55,11 @@ extension ExecRequest: CBORCodable {
         while let key = try reader.nextKey(in: &map) {
             do throws(FrameDecodingError) {
                 switch key {
-                case "cwd": workingDirectory = try reader.readText()
-                case "env": environment = try reader.readTextArray()
+                case "cwd": workingDirectory = try reader.readPath()
+                case "env": environment = try reader.readPathArray()
                 case "fds": extraFileDescriptors = try reader.readArray { (r: inout CBORReader) throws(FrameDecodingError) -> UInt32 in try r.readUnsigned() } ?? []
-                case "argv": arguments = try reader.readTextArray()
-                case "path": path = try reader.readText()
+                case "argv": arguments = try reader.readPathArray()
+                case "path": path = try reader.readPath()
                 default: try reader.skipItem()
                 }
             } catch {
