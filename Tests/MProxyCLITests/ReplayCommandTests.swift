@@ -136,6 +136,19 @@ struct ReplayCommandTests {
         #expect(missing.errorText.contains("no command 7"))
     }
 
+    @Test("--list and --grep show an argv word that is not UTF-8 quoted as ls shows such names")
+    func listsWordsThatAreNotUTF8() throws {
+        let builder = try RecordingBuilder()
+        let odd = PathBytes.string(from: Array("caf".utf8) + [0xE9])
+        try builder.at(0).end(try builder.start(["touch", odd, "plain name"]))
+        try builder.close()
+        let listed = try MProxyProcess.run(["replay", "--list", builder.path])
+        #expect(listed.status == 0)
+        #expect(listed.outputText.contains("touch 'caf'$'\\351' 'plain name'\n"), "\(listed.outputText)")
+        let grepped = try MProxyProcess.run(["replay", "--speed", "max", "--grep", "plain", builder.path])
+        #expect(grepped.status == 0)
+    }
+
     @Test("--list shows the header and one row per command")
     func list() throws {
         let (builder, stdout, stderr) = try Self.twoCommands()

@@ -58,7 +58,7 @@ enum ReplayListing {
 
     private static func commandLine(_ command: RecordedCommand) -> String {
         let exec = command.start.exec
-        var text = ShellQuoting.join(exec.arguments ?? [exec.path])
+        var text = CommandLineText.of(exec)
         if !command.exitError.isEmpty { text += "  # \(command.exitError)" }
         return text
     }

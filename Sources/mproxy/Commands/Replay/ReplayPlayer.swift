@@ -63,7 +63,7 @@ struct ReplayPlayer {
         switch record.type {
         case .commandStart:
             guard let start = record.commandStart else { return true }
-            let commandLine = ShellQuoting.join(start.exec.arguments ?? [start.exec.path])
+            let commandLine = CommandLineText.of(start.exec)
             arguments[start.sequence] = commandLine
             if skippingToNextCommand {
                 skippingToNextCommand = false

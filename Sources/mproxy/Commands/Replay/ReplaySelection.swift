@@ -44,7 +44,7 @@ struct ReplaySelection {
             } catch {
                 throw ValidationError("--grep: '\(grep)' is not a regular expression: \(error)")
             }
-            chosen = chosen.filter { ShellQuoting.join($0.start.exec.arguments ?? []).contains(pattern) }
+            chosen = chosen.filter { CommandLineText.of($0.start.exec).contains(pattern) }
         }
         if command != nil || grep != nil {
             selection.sequences = Set(chosen.map(\.sequence))
