@@ -9,7 +9,10 @@ extension CBORReader {
     ///   string that is not UTF-8 (the extension sends such names as byte strings).
     public mutating func readPath() throws(FrameDecodingError) -> String {
         if consumeNull() { return "" }
-        if try peekHead().majorType == .byteString { return PathBytes.string(from: try readBytes()) }
+        // One byte decides it (no head parsing): this runs for every Exec word and path.
+        if position < bytes.count, bytes[position] >> 5 == CBORMajorType.byteString.rawValue {
+            return PathBytes.string(from: try readBytes())
+        }
         let text = try readText()
         // A real U+FFFE must be doubled so it is not taken for an escaped byte.
         return PathBytes.containsMarker(text) ? PathBytes.string(from: Array(text.utf8)) : text
