@@ -1,6 +1,7 @@
 """The four parts of scripts/bench (exec, fs, codec, replay): each measures mproxy and its peer in
 the same run and adds rows to the Bench it is given. Targets: the design's section 8."""
 import concurrent.futures
+import json
 import os
 import subprocess
 import time
@@ -75,18 +76,12 @@ def exec_part(bench):
     agent_part(bench)
 
 
-def cbor_text(text):
-    data = text.encode()
-    head = bytes([0x60 | len(data)]) if len(data) < 24 else bytes([0x78, len(data)])
-    return head + data
-
-
-def agent_stdout_rate(agent, command):
+def agent_stdout_rate(bench, agent, command):
     """MiB/s of the agent's frames on its stdout while it runs `command` (argv), read raw by this
     process: the agent alone over pipes, the way sshd would carry it."""
-    argv = bytes([0x80 | len(command)]) + b"".join(cbor_text(word) for word in command)
-    exec_frame = (bytes([0xa2]) + cbor_text("t") + bytes([0x01]) + cbor_text("x")
-                  + bytes([0xa2]) + cbor_text("argv") + argv + cbor_text("path") + cbor_text(command[0]))
+    exec_json = json.dumps({"t": 1, "x": {"path": command[0], "argv": command}})
+    exec_frame = subprocess.run([bench.mproxy, "frames", "encode"], input=exec_json.encode(),
+                                stdout=subprocess.PIPE, check=True).stdout
     child = subprocess.Popen([agent], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
     begin = time.perf_counter()
     child.stdin.write(exec_frame)
@@ -110,7 +105,7 @@ def agent_part(bench):
     source = ["/bin/sh", "-c", "head -c 1073741824 /dev/zero"]
     rates, plain = [], []
     for _ in range(3 if bench.quick else 7):
-        rates.append(agent_stdout_rate(agent, source))
+        rates.append(agent_stdout_rate(bench, agent, source))
         begin = time.perf_counter()
         bench.shell("head -c 1073741824 /dev/zero | cat >/dev/null")
         plain.append(1024 / (time.perf_counter() - begin))

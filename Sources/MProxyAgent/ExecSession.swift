@@ -25,8 +25,6 @@ final class ExecSession: Sendable {
 
     /// Size of each read from the child's output (Go's bridges use 32 KiB).
     static let chunkSize = 32 << 10
-    /// How long the process group gets between SIGHUP and SIGKILL after a connection loss.
-    static let hangUpGraceMilliseconds = 1000
 
     private let mux: Mux
     private let reaper: ChildReaper
@@ -232,21 +230,15 @@ final class ExecSession: Sendable {
     /// descendant (those that left the group), SIGKILL after the grace period to whatever is still
     /// alive, then exit.
     private func tearDown(_ group: pid_t?) {
-        if let group {
-            logger.warning("connection lost; hanging up the command", metadata: ["pgid": "\(group)"])
-            kill(-group, SIGHUP)
-            kill(-group, SIGCONT)
-        }
-        ProcessTree.signalDescendants(SIGHUP)
-        ProcessTree.signalDescendants(SIGCONT)
-        var waited = 0
-        while waited < Self.hangUpGraceMilliseconds,
-            (group.map { kill(-$0, 0) == 0 } ?? false) || !ProcessTree.descendants(of: getpid()).isEmpty
-        {
-            usleep(10_000)
-            waited += 10
-        }
-        if let group { kill(-group, SIGKILL) }
+        if let group { logger.warning("connection lost; hanging up the command", metadata: ["pgid": "\(group)"]) }
+        HangUp.perform(
+            signal: { signal in
+                if let group { kill(-group, signal) }
+                ProcessTree.signalDescendants(signal)
+            },
+            whileAlive: {
+                (group.map { kill(-$0, 0) == 0 } ?? false) || !ProcessTree.descendants(of: getpid()).isEmpty
+            })
         // A process forking while it is killed can leave a new child behind: sweep until none is left.
         for _ in 0..<5 where ProcessTree.signalDescendants(SIGKILL) > 0 {
             usleep(1_000)

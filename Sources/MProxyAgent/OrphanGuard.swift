@@ -69,14 +69,7 @@ struct OrphanGuard: Sendable {
             if count == 0 || errno != EINTR { break }
         }
         guard group > 1 else { exit(0) }
-        kill(-group, SIGHUP)
-        kill(-group, SIGCONT)
-        var waited = 0
-        while waited < ExecSession.hangUpGraceMilliseconds, kill(-group, 0) == 0 {
-            usleep(10_000)
-            waited += 10
-        }
-        kill(-group, SIGKILL)
+        HangUp.perform(signal: { kill(-group, $0) }, whileAlive: { kill(-group, 0) == 0 })
         exit(0)
     }
 }
