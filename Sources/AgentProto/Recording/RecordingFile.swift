@@ -45,20 +45,6 @@ struct RecordingFile: Sendable {
         return RecordingFile(descriptor: descriptor, path: path)
     }
 
-    /// Writes every byte, retrying short writes.
-    func writeAll(_ bytes: UnsafeRawBufferPointer) throws(RecordingError) {
-        var written = 0
-        while written < bytes.count {
-            let count = retryingInterrupts { write(descriptor, bytes.baseAddress! + written, bytes.count - written) }
-            guard count > 0 else {
-                throw RecordingError(
-                    .writeFailed, "cannot write the recording; check free space and the file system",
-                    path: path, systemErrorNumber: count < 0 ? errno : EIO)
-            }
-            written += count
-        }
-    }
-
     /// Writes every byte of `pieces`, in order, with as few `writev` calls as the kernel allows.
     func writeAll(_ pieces: [UnsafeRawBufferPointer]) throws(RecordingError) {
         var vectors = pieces.filter { !$0.isEmpty }.map {
@@ -87,20 +73,6 @@ struct RecordingFile: Sendable {
                 vectors[first].iov_len -= remaining
             }
         }
-    }
-
-    /// Writes every byte of `bytes`.
-    func writeAll(_ bytes: [UInt8]) throws(RecordingError) {
-        // `withUnsafeBytes` rethrows untyped errors, so the typed error travels out as a `Result`.
-        let result = bytes.withUnsafeBytes { (raw) -> Result<Void, RecordingError> in
-            do throws(RecordingError) {
-                try writeAll(raw)
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        try result.get()
     }
 
     /// Reads up to `buffer.count` bytes; 0 means end of file.
