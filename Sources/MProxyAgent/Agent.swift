@@ -11,7 +11,7 @@ final class Agent: Sendable {
     /// Capabilities announced in the hello (PROTOCOL.md).
     static let capabilities = [
         "hello", "exit-error-text", "signal-after-eof", "concurrent-file-ops", "hangup-on-disconnect",
-        "argv0-preserved", "socket-half-close", "root", "byte-paths",
+        "argv0-preserved", "socket-half-close", "root", "byte-paths", "exec-reuse", "unfiltered-environment",
     ]
     /// The version the hello announces.
     static let version = "mproxy-agent 0.1.0 (agentproto 1.3.4)"
@@ -20,6 +20,8 @@ final class Agent: Sendable {
         var selector = AgentModeSelector()
         var filter: EnvironmentFilter?
         var exec: ExecSession?
+        /// The client's Config asked to keep the agent for another command (`exec-reuse`).
+        var staysForNextCommand = false
     }
 
     private let state = Mutex(State())
@@ -58,9 +60,14 @@ final class Agent: Sendable {
             break
         case .configure(let configuration):
             logger.trace("received agent config")
-            let filter = EnvironmentFilter(
-                keep: configuration.environmentKeep ?? [], remove: configuration.environmentRemove ?? [])
-            state.withLock { $0.filter = filter }
+            let filter =
+                configuration.extensions.contains("unfiltered-environment")
+                ? nil
+                : EnvironmentFilter(keep: configuration.environmentKeep ?? [], remove: configuration.environmentRemove ?? [])
+            state.withLock { state in
+                state.filter = filter
+                state.staysForNextCommand = configuration.extensions.contains("exec-reuse")
+            }
             if configuration.extensions.contains("root"), !configuration.workspaceRoot.isEmpty {
                 fileOperations.confine(to: configuration.workspaceRoot)
             }
@@ -70,7 +77,10 @@ final class Agent: Sendable {
                 try? mux.sendWithoutWaiting(Frame(type: .hello, hello: hello))
             }
         case .startExec(let request):
-            let session = ExecSession(mux: mux, reaper: reaper, lifecycle: lifecycle, logger: logger)
+            var commandEnded: (@Sendable () -> Void)?
+            if state.withLock({ $0.staysForNextCommand }) { commandEnded = { [self] in awaitNextCommand() } }
+            let session = ExecSession(
+                mux: mux, reaper: reaper, lifecycle: lifecycle, logger: logger, commandEnded: commandEnded)
             let filter = state.withLock { state in
                 state.exec = session
                 return state.filter
@@ -90,8 +100,24 @@ final class Agent: Sendable {
         }
     }
 
+    /// The command ended and its Exit is about to go out: forget it, so the client's next Config and
+    /// Exec start afresh and its late frames for the old command find nothing to act on.
+    private func awaitNextCommand() {
+        state.withLock { state in
+            state.exec = nil
+            state.filter = nil
+            state.staysForNextCommand = false
+            state.selector.awaitNextCommand()
+        }
+    }
+
     private func inputEnded(_ end: MuxInputEnd) {
-        let (mode, exec) = state.withLock { ($0.selector.mode, $0.exec) }
+        let (mode, exec, isBetweenCommands) = state.withLock { ($0.selector.mode, $0.exec, $0.selector.isBetweenCommands) }
+        if isBetweenCommands {
+            // The client closed a reused agent after its last command: the orderly end.
+            lifecycle.finish(0)
+            return
+        }
         switch mode {
         case .exec:
             exec?.inputEnded()

@@ -1,6 +1,7 @@
 // The agent's first-frame rules (agentproto §2.5, Go `cmd/mproxy-agent`): an optional Config with a
 // non-null `cfg` first, then an Exec, PathQuery or FileOp selects the mode; anything else before
-// that is rejected. Only one Config is honoured.
+// that is rejected. Only one Config is honoured, except between the commands of a reused agent
+// (the `exec-reuse` extension, PROTOCOL.md), where each command may bring its own.
 
 import AgentProto
 
@@ -34,6 +35,9 @@ struct AgentModeSelector: Sendable {
         case awaitingFirst
         case awaitingMode
         case running(Mode)
+        /// A command ended on an agent the client keeps (`exec-reuse`): only a Config or the next
+        /// Exec counts; the old command's late stdin, EOF or Signal frames are ignored.
+        case awaitingNextExec
         case rejected
     }
 
@@ -45,11 +49,27 @@ struct AgentModeSelector: Sendable {
         return nil
     }
 
+    /// Whether a command ended and the agent waits for the client's next one.
+    var isBetweenCommands: Bool {
+        if case .awaitingNextExec = phase { return true }
+        return false
+    }
+
+    /// The running command ended and the agent stays for another (`exec-reuse`).
+    mutating func awaitNextCommand() {
+        phase = .awaitingNextExec
+    }
+
     /// Books one frame received from the client.
     mutating func receive(_ frame: Frame) -> Action {
         switch phase {
         case .running, .rejected:
             return .none
+        case .awaitingNextExec:
+            if frame.type == .config, let configuration = frame.configuration { return .configure(configuration) }
+            guard frame.type == .exec, let request = frame.exec else { return .none }
+            phase = .running(.exec)
+            return .startExec(request)
         case .awaitingFirst:
             if frame.type == .config, let configuration = frame.configuration {
                 phase = .awaitingMode

@@ -1,7 +1,9 @@
 // Exec mode (Go `cmd/mproxy-agent` runExec, §3.4): spawn, bridge the streams, forward signals,
 // send Exit once the child is reaped and every output stream reached EOF. Unlike Go, stdin writes
 // run on their own threads (no head-of-line blocking of Signal frames), and a lost connection
-// hangs up and then kills the child's process group instead of orphaning it.
+// hangs up and then kills the child's process group instead of orphaning it. With `exec-reuse` the
+// agent outlives the command: its input streams are closed and the agent told to wait for the next
+// Exec before the Exit goes out, so nothing of this command is left to meet the next one.
 
 import AgentProto
 import Glibc
@@ -21,6 +23,8 @@ final class ExecSession: Sendable {
         var isExitSent = false
         var isInputEnded = false
         var isTearingDown = false
+        /// The streams the client writes to (stdin, extra descriptors), closed when the command ends.
+        var inputs: [MuxStream] = []
     }
 
     /// Size of each read from the child's output (Go's bridges use 32 KiB).
@@ -30,13 +34,20 @@ final class ExecSession: Sendable {
     private let reaper: ChildReaper
     private let lifecycle: AgentLifecycle
     private let logger: Logger
+    /// Called when the command has ended, just before its Exit is sent, when the agent stays for
+    /// another command; `nil` when the agent ends with the command.
+    private let commandEnded: (@Sendable () -> Void)?
     private let state = Mutex(State())
 
-    init(mux: Mux, reaper: ChildReaper, lifecycle: AgentLifecycle, logger: Logger) {
+    init(
+        mux: Mux, reaper: ChildReaper, lifecycle: AgentLifecycle, logger: Logger,
+        commandEnded: (@Sendable () -> Void)? = nil
+    ) {
         self.mux = mux
         self.reaper = reaper
         self.lifecycle = lifecycle
         self.logger = logger
+        self.commandEnded = commandEnded
     }
 
     /// Starts the command. Runs on the mux's receiving thread, so the input streams are open before
@@ -48,6 +59,7 @@ final class ExecSession: Sendable {
         for number in [0] + request.extraFileDescriptors {
             if let stream = try? mux.openStream(number) { inputs.append((stream, number)) }
         }
+        state.withLock { $0.inputs = inputs.map(\.stream) }
         let program = request.path.isEmpty ? (request.arguments?.first ?? "") : request.path
         let arguments = (request.arguments?.isEmpty ?? true) ? [program] : request.arguments ?? []
         logger.debug("building command", metadata: ["path": "\(program)", "cwd": "\(request.workingDirectory)"])
@@ -65,11 +77,12 @@ final class ExecSession: Sendable {
             logger.info("start command failed", metadata: ["error": "\(error.message)"])
             for input in inputs { input.stream.close() }
             state.withLock { $0.isExitSent = true }
+            commandIsOver()
             // Go sends only Exit; ending the output streams first lets a client that reads them
             // finish cleanly, and Go clients accept EOF on any stream.
             for stream in [1, 2] + request.extraFileDescriptors { try? mux.sendWithoutWaiting(.eof(stream: stream)) }
             try? mux.sendWithoutWaiting(.exit(code: 127, error: error.message))
-            lifecycle.finish(0)
+            if commandEnded == nil { lifecycle.finish(0) }
         case .success(let child):
             reaper.childStarted()
             logger.debug("child started", metadata: ["pid": "\(child.pid)"])
@@ -217,6 +230,7 @@ final class ExecSession: Sendable {
             return (code, state.isInputEnded)
         }
         guard let code else { return }
+        commandIsOver()
         do {
             try mux.sendWithoutWaiting(.exit(code: code))
         } catch {
@@ -224,6 +238,20 @@ final class ExecSession: Sendable {
         }
         // Go waits for the client to close its side after Exit; if it already did, end now.
         if isInputEnded { finish(0) }
+    }
+
+    /// The command ended and its Exit goes out next. A reused agent closes the command's input
+    /// streams (what the client still sends for them is dropped), stands the orphan guard down and
+    /// waits for the next command; otherwise the agent waits for the client to hang up.
+    private func commandIsOver() {
+        guard let commandEnded else { return }
+        let inputs = state.withLock { state in
+            defer { state.inputs = [] }
+            return state.inputs
+        }
+        for input in inputs { input.close() }
+        standDown()
+        commandEnded()
     }
 
     /// The connection is gone before Exit: SIGHUP to the child's process group and to every other
@@ -248,12 +276,17 @@ final class ExecSession: Sendable {
 
     /// Ends the agent: the command's end was handled here, so the orphan guard stands down.
     private func finish(_ code: Int32) {
+        standDown()
+        lifecycle.finish(code)
+    }
+
+    /// Releases the orphan guard, now or as soon as it has started.
+    private func standDown() {
         state.withLock { state in
             state.isFinished = true
             defer { state.orphanGuard = nil }
             return state.orphanGuard
         }?.release()
-        lifecycle.finish(code)
     }
 }
 

@@ -28,7 +28,7 @@ final class AgentProcess: Sendable {
     }
 
     /// Starts the agent; open the streams you read before calling ``start()``.
-    init(observer: (any FrameObserver)? = nil) throws {
+    init(observer: (any FrameObserver)? = nil, handlers: MuxHandlers = MuxHandlers()) throws {
         let input = Pipe()
         let output = Pipe()
         process = Process()
@@ -41,7 +41,7 @@ final class AgentProcess: Sendable {
             input: output.fileHandleForReading.fileDescriptor,
             output: input.fileHandleForWriting.fileDescriptor,
             keepAlive: [input, output])
-        mux = Mux(transport: transport, configuration: MuxConfiguration(observer: observer))
+        mux = Mux(transport: transport, configuration: MuxConfiguration(observer: observer), handlers: handlers)
     }
 
     /// Starts the mux.

@@ -13,18 +13,27 @@ extension MuxStateMachine {
 
     /// Starts buffering Data for `stream`; Data for streams nobody opened is dropped.
     ///
+    /// - Returns: this opening's generation: a stream number closed and opened again (the agent
+    ///   reused for a second command) is a new stream, and a late reader or closer holding the old
+    ///   generation does not touch it.
     /// - Throws: `streamAlreadyOpen` when the stream is open already.
-    public mutating func openStream(_ stream: UInt32) throws(MuxError) {
+    @discardableResult
+    public mutating func openStream(_ stream: UInt32) throws(MuxError) -> UInt64 {
         guard streams[stream] == nil else {
             throw MuxError(.streamAlreadyOpen, "stream \(stream) is already open; read it through the first handle")
         }
+        nextStreamGeneration += 1
         // Opening after the input ended still gives a stream; its first read fails.
-        streams[stream] = InboundStream()
+        streams[stream] = InboundStream(generation: nextStreamGeneration)
+        return nextStreamGeneration
     }
 
     /// Takes the next chunk of `stream` for the reader `waiter`, or parks it.
-    public mutating func read(stream id: UInt32, waiter: WaiterID) -> ReadAction {
-        guard var stream = streams[id] else { return .end }
+    ///
+    /// - Parameter generation: the opening the reader belongs to (`nil`: whichever is open); a
+    ///   reader of an earlier opening sees the end.
+    public mutating func read(stream id: UInt32, generation: UInt64? = nil, waiter: WaiterID) -> ReadAction {
+        guard var stream = streams[id], generation == nil || generation == stream.generation else { return .end }
         if stream.hasChunk {
             let chunk = stream.popChunk()
             streams[id] = stream
@@ -47,9 +56,12 @@ extension MuxStateMachine {
 
     /// Stops buffering `stream` and drops what it holds (its consumer went away).
     ///
+    /// - Parameter generation: the opening to close (`nil`: whichever is open); a later opening of
+    ///   the same number stays open.
     /// - Returns: the parked reader to end, and whether to resume the transport.
-    public mutating func closeStream(_ id: UInt32) -> (reader: WaiterID?, resumeReceiving: Bool) {
-        guard let stream = streams.removeValue(forKey: id) else { return (nil, false) }
+    public mutating func closeStream(_ id: UInt32, generation: UInt64? = nil) -> (reader: WaiterID?, resumeReceiving: Bool) {
+        guard let open = streams[id], generation == nil || generation == open.generation else { return (nil, false) }
+        let stream = streams.removeValue(forKey: id) ?? open
         return (stream.reader, release(stream.bufferedByteCount))
     }
 

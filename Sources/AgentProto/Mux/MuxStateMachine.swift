@@ -15,6 +15,7 @@ public struct MuxStateMachine: Sendable {
 
     // Inbound
     var streams: [UInt32: InboundStream] = [:]
+    var nextStreamGeneration: UInt64 = 0
     /// Stream bytes buffered across all streams.
     public internal(set) var inboundBufferedByteCount = 0
     /// Whether the transport should stop reading until consumers catch up.
@@ -64,6 +65,8 @@ public struct MuxStateMachine: Sendable {
 
 /// One inbound stream's buffer.
 struct InboundStream: Sendable {
+    /// Which opening of the stream number this is (see ``MuxStateMachine/openStream(_:)``).
+    let generation: UInt64
     var chunks: [[UInt8]] = []
     var head = 0
     var bufferedByteCount = 0

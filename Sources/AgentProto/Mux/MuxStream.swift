@@ -15,6 +15,8 @@ public struct MuxStream: AsyncSequence, Sendable {
     let mux: Mux
     /// The stream number.
     public let id: UInt32
+    /// Which opening of the number this handle reads: once closed, it never reads a later opening.
+    let generation: UInt64
 
     /// Waits for the next chunk; `nil` at the stream's end.
     ///
@@ -26,7 +28,7 @@ public struct MuxStream: AsyncSequence, Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8]?, any Error>) in
                 let action = mux.state.withLock { state -> MuxStateMachine.ReadAction? in
                     if Task.isCancelled { return nil }
-                    let action = state.machine.read(stream: id, waiter: waiterID)
+                    let action = state.machine.read(stream: id, generation: generation, waiter: waiterID)
                     if case .wait = action { state.waiters[waiterID] = .streamReader(stream: id, continuation) }
                     return action
                 }
@@ -53,7 +55,7 @@ public struct MuxStream: AsyncSequence, Sendable {
         let result = BlockingResult<[UInt8]?>()
         let action = mux.state.withLock { state in
             let waiterID = state.makeWaiterID()
-            let action = state.machine.read(stream: id, waiter: waiterID)
+            let action = state.machine.read(stream: id, generation: generation, waiter: waiterID)
             if case .wait = action { state.waiters[waiterID] = .blockingStreamReader(stream: id, result) }
             return action
         }
@@ -73,7 +75,7 @@ public struct MuxStream: AsyncSequence, Sendable {
     /// still waiting sees the end of the stream.
     public func close() {
         let (action, waiter) = mux.state.withLock { state in
-            let action = state.machine.closeStream(id)
+            let action = state.machine.closeStream(id, generation: generation)
             return (action, action.reader.flatMap { state.waiters.removeValue(forKey: $0) })
         }
         waiter?.resume(chunk: nil)
@@ -102,7 +104,7 @@ extension Mux {
     ///
     /// - Throws: ``MuxError`` with `streamAlreadyOpen` when it is open already.
     public func openStream(_ id: UInt32) throws(MuxError) -> MuxStream {
-        try state.withLock { state throws(MuxError) in try state.machine.openStream(id) }
-        return MuxStream(mux: self, id: id)
+        let generation = try state.withLock { state throws(MuxError) in try state.machine.openStream(id) }
+        return MuxStream(mux: self, id: id, generation: generation)
     }
 }

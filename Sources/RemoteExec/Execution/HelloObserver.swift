@@ -7,6 +7,9 @@ final class HelloObserver: FrameObserver {
     let next: (any FrameObserver)?
     let hello = Mutex<AgentHello?>(nil)
 
+    /// What the agent announced, once its hello arrived.
+    var capabilities: [String]? { hello.withLock { $0?.capabilities } }
+
     init(next: (any FrameObserver)?) {
         self.next = next
     }

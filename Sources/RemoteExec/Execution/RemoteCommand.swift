@@ -53,13 +53,21 @@ public struct RemoteCommand: Hashable, Sendable {
             workingDirectory: workingDirectory, extraFileDescriptors: extraFileDescriptors)
     }
 
-    /// The Config frame sent before the Exec: environment filter patterns, and the `hello` extension
-    /// (which a Go agent ignores). `nil` when the environment is inherited: any Config makes the agent
-    /// filter, and a filtered inherited environment is empty (agentproto semantics).
-    public var agentConfiguration: AgentConfiguration? {
-        guard environment != nil else { return nil }
+    /// The Config frame sent before the Exec to an agent of unknown kind (`nil` capabilities) or to
+    /// one that announced `capabilities`: the environment filter, and the `hello` and `exec-reuse`
+    /// extensions (which a Go agent ignores).
+    ///
+    /// `nil` when the environment is inherited and the agent is not known to support
+    /// `unfiltered-environment`: any other Config makes an agent filter, and a filtered inherited
+    /// environment is empty (agentproto semantics), so such a command goes without Config (and
+    /// without hello or reuse).
+    public func agentConfiguration(forAgentWith capabilities: [String]?) -> AgentConfiguration? {
+        guard environment != nil else {
+            guard let capabilities, capabilities.contains("unfiltered-environment") else { return nil }
+            return AgentConfiguration(extensions: ["hello", "exec-reuse", "unfiltered-environment"])
+        }
         return AgentConfiguration(
             environmentKeep: environmentKeep ?? Self.defaultEnvironmentKeep,
-            environmentRemove: environmentRemove ?? Self.defaultEnvironmentRemove, extensions: ["hello"])
+            environmentRemove: environmentRemove ?? Self.defaultEnvironmentRemove, extensions: ["hello", "exec-reuse"])
     }
 }

@@ -55,6 +55,8 @@ extension RemoteHost {
     public func startFileService(
         root: String? = nil, standardError: (@Sendable ([UInt8]) -> Void)? = nil
     ) async throws(ExecutionError) -> RemoteFileService {
-        try await RemoteFileService(launched: try await launchAgent(standardError: standardError), root: root)
+        // A fresh agent, never a kept one: a file service is an agent mode of its own.
+        let launched = try await launcher.launchAgent(standardError: standardError ?? Self.writeToStandardError)
+        return try await RemoteFileService(launched: launched, root: root)
     }
 }

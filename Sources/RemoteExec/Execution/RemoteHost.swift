@@ -7,7 +7,9 @@ import Musl
 #endif
 
 /// A host commands run on: one connection (libssh, `ssh`, or none for this machine) and an
-/// installed, verified agent; each command gets its own agent process on that connection.
+/// installed, verified agent. Each command gets an agent process of its own on that connection:
+/// a fresh one, or one an earlier command ended on cleanly and the host kept (`exec-reuse`), so a
+/// run of short commands pays the agent's start-up once.
 ///
 /// ```swift
 /// let host = try await RemoteHost.connect(to: ExecutionDestination(parsing: "build@ci-1"))
@@ -25,11 +27,14 @@ public final class RemoteHost: Sendable {
     public let launcher: any AgentLauncher
     /// The agent binary uploaded (`nil` for the local transport, which runs it in place).
     public let agent: AgentBinary?
+    /// Agents kept between commands.
+    let agents: AgentPool
 
     init(destination: ExecutionDestination, launcher: any AgentLauncher, agent: AgentBinary?) {
         self.destination = destination
         self.launcher = launcher
         self.agent = agent
+        agents = AgentPool(launcher: launcher)
     }
 
     /// Connects and authenticates (no agent is started yet; the first command verifies or installs it).
@@ -69,15 +74,18 @@ public final class RemoteHost: Sendable {
         try start(command, on: try await launchAgent(standardError: options.agentStandardError), options: options)
     }
 
-    /// Starts a fresh agent without giving it a command yet, so a caller can learn where it runs
-    /// (``LaunchedAgent/agentPath``, for a recording's header) before ``start(_:on:options:)``.
+    /// Gives an agent ready for a command without giving it the command yet, so a caller can learn
+    /// where it runs (``LaunchedAgent/agentPath``, for a recording's header) before
+    /// ``start(_:on:options:)``: an idle agent an earlier command left when there is one, else a
+    /// fresh one.
     ///
     /// - Parameter standardError: receives the agent's own diagnostics; ours by default.
     /// - Throws: ``ExecutionError`` when no agent could be started.
     public func launchAgent(standardError: (@Sendable ([UInt8]) -> Void)? = nil) async throws(ExecutionError)
         -> LaunchedAgent
     {
-        try await launcher.launchAgent(standardError: standardError ?? Self.writeToStandardError)
+        let (connection, lease) = try await agents.agent(standardError: standardError ?? Self.writeToStandardError)
+        return LaunchedAgent(transport: lease, agentPath: connection.agentPath)
     }
 
     /// Starts `command` on `agent` (from ``launchAgent(standardError:)``, used once) and returns once
@@ -88,7 +96,29 @@ public final class RemoteHost: Sendable {
     public func start(_ command: RemoteCommand, on agent: LaunchedAgent, options: RemoteProcessOptions = RemoteProcessOptions())
         throws(ExecutionError) -> RemoteProcess
     {
-        try RemoteProcess(command: command, launched: agent, options: options)
+        if agents.commandStarted(), command.environment == nil { learnAgentCapabilities() }
+        return try RemoteProcess(command: command, launched: agent, options: options)
+    }
+
+    /// Asks a fresh agent what it supports, in the background. Commands that inherit the
+    /// environment may send a Config only to an agent known to support `unfiltered-environment`
+    /// (any other Config empties their environment), so until this is known they cannot ask an
+    /// agent to stay for the next command.
+    private func learnAgentCapabilities() {
+        Task { [launcher, agents] in
+            guard let launched = try? await launcher.launchAgent(standardError: { _ in }) else {
+                agents.finishLearning(nil)
+                return
+            }
+            let hello = HelloObserver(next: nil)
+            let mux = Mux(transport: launched.transport, configuration: MuxConfiguration(observer: hello))
+            mux.start()
+            defer { mux.close() }
+            try? mux.sendWithoutWaiting(.config(AgentConfiguration(extensions: ["hello"])))
+            // The empty directory name lists nothing: the answer only marks the end of the hello.
+            _ = try? await mux.pathQuery(PathQuery(directories: [""]))
+            agents.finishLearning(hello.capabilities)
+        }
     }
 
     /// Runs `command`, gives it to `body` (which feeds its input and reads its output), and waits
@@ -133,6 +163,7 @@ public final class RemoteHost: Sendable {
 
     /// Closes the connection; commands still running lose it and their agents hang them up.
     public func close() {
+        agents.close()
         launcher.close()
     }
 

@@ -31,12 +31,19 @@ public final class RemoteProcess: Sendable {
     let mux: Mux
     let extraStreams: [UInt32: MuxStream]
     let helloObserver: HelloObserver
+    /// The agent's lease when it came from a ``RemoteHost``, which may keep the agent afterwards.
+    let agentLease: AgentLease?
+    /// Whether the Config asked the agent to stay for another command.
+    let asksToKeepAgent: Bool
     private let status = Mutex<Result<TerminationStatus, ExecutionError>?>(nil)
 
     init(command: RemoteCommand, launched: LaunchedAgent, options: RemoteProcessOptions) throws(ExecutionError) {
         self.command = command
         execRequest = command.execRequest
         agentPath = launched.agentPath
+        agentLease = launched.transport as? AgentLease
+        let configuration = command.agentConfiguration(forAgentWith: agentLease?.knownAgentCapabilities)
+        asksToKeepAgent = configuration?.extensions.contains("exec-reuse") ?? false
         helloObserver = HelloObserver(next: options.observer)
         var handlers = MuxHandlers()
         handlers.log = options.log
@@ -58,7 +65,7 @@ public final class RemoteProcess: Sendable {
         standardInput = RemoteProcessInput(mux: mux, stream: 0)
         mux.start()
         do {
-            if let configuration = command.agentConfiguration { try mux.sendWithoutWaiting(.config(configuration)) }
+            if let configuration { try mux.sendWithoutWaiting(.config(configuration)) }
             try mux.sendWithoutWaiting(.exec(execRequest))
         } catch {
             mux.close()
@@ -111,9 +118,19 @@ public final class RemoteProcess: Sendable {
             result = .failure(ExecutionError(.connectionLost, message, cause: error))
         }
         status.withLock { if $0 == nil { $0 = result } }
-        // The agent waits for our end of the connection before it exits.
+        if case .success = result { offerAgentForReuse() }
+        // The agent waits for our end of the connection before it exits (or for its next command).
         mux.close()
         return try result.get()
+    }
+
+    /// After a clean Exit, lets the host keep an agent that agreed to run another command.
+    private func offerAgentForReuse() {
+        guard let agentLease, let hello = agentHello else { return }
+        agentLease.agentAnnounced(hello.capabilities)
+        guard asksToKeepAgent, hello.capabilities.contains("exec-reuse"), mux.inputEnd == nil else { return }
+        // Weak: the lease outlives this process, and must not keep its mux alive.
+        agentLease.keepAgentOnClose { [weak mux] in (mux?.outboundByteCount ?? 0) == 0 }
     }
 
     /// Drops the connection to the agent now: it signals the command's process group with SIGHUP,
