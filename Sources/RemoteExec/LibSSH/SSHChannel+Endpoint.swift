@@ -1,4 +1,5 @@
 // The session thread's side of SSHChannel: every method takes the lock briefly and resumes waiters after it.
+import AgentProto
 import Synchronization
 
 extension SSHChannel: SSHChannelEndpoint {
@@ -12,6 +13,15 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func receive(_ bytes: UnsafeRawBufferPointer, isStandardError: Bool) {
+        if let sink = state.withLock({ $0.frameSink }) {
+            flushToSink()
+            if isStandardError {
+                sink.standardError(Array(bytes))
+            } else {
+                sink.endpoint.receive(bytes)
+            }
+            return
+        }
         let chunk = SSHChannelChunk(stream: isStandardError ? .standardError : .standardOutput, bytes: Array(bytes))
         let waiter = state.withLock { state in
             guard let waiter = state.outputWaiter else {
@@ -26,9 +36,17 @@ extension SSHChannel: SSHChannelEndpoint {
         waiter?.resume(returning: .success(chunk))
     }
 
-    var isReceivingPaused: Bool { state.withLock { $0.isPaused } }
+    var isReceivingPaused: Bool {
+        let (sink, isPaused) = state.withLock { ($0.frameSink, $0.isPaused) }
+        return sink?.endpoint.isReceivingPaused ?? isPaused
+    }
 
     func receiveEnded() {
+        if state.withLock({ $0.frameSink != nil }) {
+            state.withLock { $0.outputEnded = true }
+            flushToSink()
+            return
+        }
         let waiter = state.withLock { state in
             state.outputEnded = true
             defer { state.outputWaiter = nil }
@@ -38,6 +56,11 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func takeOutboundBytes() -> [UInt8]? {
+        if let sink = state.withLock({ $0.frameSink }) {
+            // Called on every turn of the session loop: output queued before the hand-over goes first.
+            flushToSink()
+            return sink.endpoint.takeOutboundBytes()
+        }
         let (chunks, waiters) = state.withLock { state in
             guard !state.input.isEmpty else {
                 return ([[UInt8]]?.none, [CheckedContinuation<Result<Void, SSHError>, Never>]())
@@ -82,6 +105,7 @@ extension SSHChannel: SSHChannelEndpoint {
             }
             return (state.startWaiter, outputWaiter, state.writeWaiters, state.exitWaiters, startOutcome, outputOutcome)
         }
+        flushToSink()
         startWaiter?.resume(returning: startOutcome)
         outputWaiter?.resume(returning: outputOutcome)
         let writeOutcome: Result<Void, SSHError> = outcome.map { _ in () }.flatMapError { .failure($0) }

@@ -1,3 +1,4 @@
+import AgentProto
 import Synchronization
 
 /// A remote command running on its own channel of an ``SSHConnection``: its output as an async
@@ -28,6 +29,17 @@ public final class SSHChannel: Sendable {
         var isAbandoned = false
         var outcome: Result<SSHExitStatus, SSHError>?
         var exitWaiters: [CheckedContinuation<Result<SSHExitStatus, SSHError>, Never>] = []
+        /// The frame transport that took the channel over (``attach(_:standardError:)``).
+        var frameSink: FrameSink?
+        /// Whether the sink was told that the output ended.
+        var isSinkEnded = false
+    }
+
+    /// Where a channel taken over by a frame transport delivers: standard output to a mux
+    /// endpoint, standard error to a handler.
+    struct FrameSink: Sendable {
+        let endpoint: any FrameTransportEndpoint
+        let standardError: @Sendable ([UInt8]) -> Void
     }
 
     /// The command line the server runs (with the user's login shell).
@@ -77,6 +89,57 @@ public final class SSHChannel: Sendable {
     public func closeInput() {
         state.withLock { $0.isInputClosed = true }
         thread.wake()
+    }
+
+    /// Hands the channel to a frame transport: from now on the session thread passes standard output
+    /// straight to `endpoint` (no copy, no hop to another thread), takes the bytes to send from it,
+    /// and passes standard error to `standardError`. Output that arrived before comes first. The
+    /// channel's `output` sequence and `write` are not used after this.
+    func attach(_ endpoint: any FrameTransportEndpoint, standardError: @escaping @Sendable ([UInt8]) -> Void) {
+        let sink = FrameSink(endpoint: endpoint, standardError: standardError)
+        let isFinished = state.withLock { state in
+            state.frameSink = sink
+            return state.outcome != nil
+        }
+        if isFinished {
+            // The session thread is done with this channel: deliver what it left here.
+            flushToSink()
+        } else {
+            thread.wake()
+        }
+    }
+
+    /// Delivers output queued before the hand-over, then the end once the channel has ended, to the
+    /// sink (the session thread, or the attaching thread when the channel was finished already).
+    func flushToSink() {
+        let (sink, chunks, end) = state.withLock { state -> (FrameSink?, ArraySlice<SSHChannelChunk>, Result<Void, SSHError>?) in
+            guard let sink = state.frameSink else { return (nil, [], nil) }
+            let chunks = state.output[state.outputHead...]
+            if !chunks.isEmpty {
+                state.output = []
+                state.outputHead = 0
+                state.outputByteCount = 0
+                state.isPaused = false
+            }
+            var end: Result<Void, SSHError>?
+            if !state.isSinkEnded, state.outputEnded || state.outcome != nil {
+                state.isSinkEnded = true
+                if case .failure(let error) = state.outcome, !state.outputEnded { end = .failure(error) } else { end = .success(()) }
+            }
+            return (sink, chunks, end)
+        }
+        guard let sink else { return }
+        for chunk in chunks {
+            switch chunk.stream {
+            case .standardOutput: chunk.bytes.withUnsafeBytes { sink.endpoint.receive($0) }
+            case .standardError: sink.standardError(chunk.bytes)
+            }
+        }
+        switch end {
+        case .success?: sink.endpoint.receiveEnded(nil)
+        case .failure(let error)?: sink.endpoint.receiveEnded(error)
+        case nil: break
+        }
     }
 
     /// Closes the channel now, without waiting for the command; its output ends.
