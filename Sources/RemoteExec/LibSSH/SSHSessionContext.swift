@@ -86,7 +86,13 @@ final class SSHSessionContext {
                 timeout = Int32(clamping: aliveCheck.millisecondsUntilDue(at: Self.now))
             }
             acknowledgeAtOnce()
-            _ = ssh_event_dopoll(event, timeout)
+            // libssh 0.10 reads its socket 4 KiB at a time, once per poll: during a bulk transfer,
+            // read on while bytes keep coming instead of servicing every channel after each 4 KiB.
+            // Channel data reaches its endpoint from inside the poll either way.
+            var polls = 0
+            while ssh_event_dopoll(event, polls == 0 ? timeout : 0) == SSH_OK, polls < Self.pollsPerTurn, failure == nil {
+                polls += 1
+            }
             checkServerAlive()
         } else {
             var descriptor = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
@@ -95,6 +101,10 @@ final class SSHSessionContext {
             _ = read(wakeDescriptor, &count, MemoryLayout<UInt64>.size)
         }
     }
+
+    /// How many socket reads one turn of the session loop makes at most before it services the
+    /// channels again (writes, window, pauses): 16 × 4 KiB keeps a turn short.
+    static let pollsPerTurn = 16
 
     /// Puts the socket in quick-ACK mode for what arrives next. sshd leaves Nagle's algorithm on for
     /// sessions without a terminal, so a small reply that follows unacknowledged data of its own (the
