@@ -34,14 +34,21 @@ enum ExecStreamPump {
     /// Sends our standard input to the command until end of file, then sends EOF. Never returns
     /// if the command ends first; the process exits then anyway.
     static func forwardStandardInput(to input: RemoteProcessInput) {
+        let readSize = 256 << 10
         let thread = Thread {
-            var chunk = [UInt8](repeating: 0, count: 256 << 10)
             while true {
-                let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                // Read straight into the frame's payload; a short read (typing, a slow pipe) is
+                // copied into a buffer its own size, so queued chunks never pin 256 KiB each.
+                var count = 0
+                var chunk = [UInt8](unsafeUninitializedCapacity: readSize) { buffer, initialized in
+                    count = read(STDIN_FILENO, buffer.baseAddress, readSize)
+                    initialized = max(count, 0)
+                }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
+                if count < readSize / 4 { chunk = Array(chunk) }
                 do {
-                    try input.writeBlocking(Array(chunk[..<count]))
+                    try input.writeBlocking(chunk)
                 } catch {
                     return
                 }
