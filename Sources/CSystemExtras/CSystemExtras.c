@@ -23,6 +23,15 @@ int mproxy_pipe_close_on_exec(int descriptors[2]) {
     return pipe2(descriptors, O_CLOEXEC);
 }
 
+int mproxy_set_pipe_size(int descriptor, int size) {
+#ifdef F_SETPIPE_SZ
+    return fcntl(descriptor, F_SETPIPE_SZ, size);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 int mproxy_openat2(int directory, const char *path, int flags, unsigned int mode, unsigned long long resolve) {
 #ifdef SYS_openat2
     struct {

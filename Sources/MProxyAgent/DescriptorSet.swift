@@ -17,9 +17,13 @@ struct DescriptorSet {
     }
 
     /// A pipe; the child gets the read end when `childReads`. Returns the agent's end.
-    mutating func pipe(childReads: Bool) -> CInt? {
+    ///
+    /// - Parameter capacity: the pipe's buffer size to ask for (best effort: the kernel caps what an
+    ///   unprivileged user's pipes may hold); the default 64 KiB when `nil`.
+    mutating func pipe(childReads: Bool, capacity: Int? = nil) -> CInt? {
         var descriptors: [CInt] = [-1, -1]
         guard mproxy_pipe_close_on_exec(&descriptors) == 0 else { return nil }
+        if let capacity { _ = mproxy_set_pipe_size(descriptors[0], CInt(capacity)) }
         let (child, agent) = childReads ? (descriptors[0], descriptors[1]) : (descriptors[1], descriptors[0])
         return adopt(child: child, agent: agent)
     }

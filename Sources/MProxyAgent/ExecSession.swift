@@ -27,8 +27,10 @@ final class ExecSession: Sendable {
         var inputs: [MuxStream] = []
     }
 
-    /// Size of each read from the child's output (Go's bridges use 32 KiB).
-    static let chunkSize = 32 << 10
+    /// Size of each read from the child's output, and so the largest Data payload. Go's bridges use
+    /// 32 KiB; four times that means a quarter of the frames, wake-ups and writes on both ends for
+    /// bulk output (the child's stdout pipe is enlarged to match, see DescriptorSet).
+    static let chunkSize = 128 << 10
 
     private let mux: Mux
     private let reaper: ChildReaper
@@ -172,10 +174,13 @@ final class ExecSession: Sendable {
             // Read straight into the frame's payload: one copy fewer than reading into a reused
             // buffer and copying the bytes out.
             var count = 0
-            let chunk = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { buffer, initialized in
+            var chunk = [UInt8](unsafeUninitializedCapacity: Self.chunkSize) { buffer, initialized in
                 count = read(descriptor, buffer.baseAddress, Self.chunkSize)
                 initialized = max(count, 0)
             }
+            // A short read (interactive output) gets a buffer its own size, so queued frames never
+            // pin a whole chunk each.
+            if count > 0 && count < Self.chunkSize / 4 { chunk = Array(chunk[...]) }
             if count > 0 {
                 do {
                     try mux.sendBlocking(.data(stream: stream, chunk))

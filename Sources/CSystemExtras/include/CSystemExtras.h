@@ -22,6 +22,10 @@ int mproxy_spawn_add_close_from(posix_spawn_file_actions_t *_Nonnull actions, in
 /// inherits them; returns 0 or -1 with errno set.
 int mproxy_pipe_close_on_exec(int descriptors[_Nonnull 2]);
 
+/// fcntl(F_SETPIPE_SZ) (a GNU extension Swift does not see): asks for a pipe buffer of `size` bytes;
+/// returns the size granted or -1 with errno set (EPERM above the user's pipe allowance).
+int mproxy_set_pipe_size(int descriptor, int size);
+
 /// openat2(2) with `resolve` flags (RESOLVE_BENEATH = 0x08, RESOLVE_NO_MAGICLINKS = 0x02), Linux
 /// 5.6+; returns a descriptor or -1 with errno set (ENOSYS on older kernels).
 int mproxy_openat2(int directory, const char *_Nonnull path, int flags, unsigned int mode, unsigned long long resolve);

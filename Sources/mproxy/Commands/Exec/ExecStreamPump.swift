@@ -46,7 +46,7 @@ enum ExecStreamPump {
                 }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
-                if count < readSize / 4 { chunk = Array(chunk) }
+                if count < readSize / 4 { chunk = Array(chunk[...]) }
                 do {
                     try input.writeBlocking(chunk)
                 } catch {
