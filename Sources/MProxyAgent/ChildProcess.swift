@@ -44,7 +44,8 @@ struct ChildProcess: Sendable {
         let highestTarget = Int32(extraDescriptorNumbers.max() ?? 2)
         var pipes = DescriptorSet(lowestChildDescriptor: max(3, highestTarget + 1))
         defer { pipes.closeChildEnds() }
-        guard let standardInput = pipes.pipe(childReads: true), let standardOutput = pipes.pipe(childReads: false, capacity: ExecSession.chunkSize),
+        guard let standardInput = pipes.pipe(childReads: true, capacity: ExecSession.chunkSize),
+            let standardOutput = pipes.pipe(childReads: false, capacity: ExecSession.chunkSize),
             let standardError = pipes.pipe(childReads: false)
         else {
             pipes.closeAgentEnds()

@@ -42,7 +42,8 @@ enum MProxyAgent {
         let agent = Agent(reaper: reaper, lifecycle: lifecycle, logger: logger)
         let transport: FileDescriptorTransport
         do {
-            transport = try FileDescriptorTransport(reading: 0, writing: 1)
+            // Large reads: the client sends stdin in frames of up to 256 KiB.
+            transport = try FileDescriptorTransport(reading: 0, writing: 1, readBufferSize: 256 << 10)
         } catch {
             logger.critical("cannot set up standard I/O", metadata: ["error": "\(error)"])
             exit(1)
