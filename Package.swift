@@ -27,7 +27,7 @@ let package = Package(
         // The wire protocol: CBOR codec, frames, framing. Standard library only, so the static agent stays small.
         .target(
             name: "AgentProto",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CSystemExtras", .product(name: "SystemPackage", package: "swift-system")],
             exclude: ["PROTOCOL.md"],
             swiftSettings: swiftSettings
         ),

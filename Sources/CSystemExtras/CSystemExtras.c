@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CSystemExtras.h"
 #include <fcntl.h>
+#include <sys/uio.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -26,6 +27,16 @@ int mproxy_pipe_close_on_exec(int descriptors[2]) {
 int mproxy_set_pipe_size(int descriptor, int size) {
 #ifdef F_SETPIPE_SZ
     return fcntl(descriptor, F_SETPIPE_SZ, size);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+long mproxy_write_without_waiting(int descriptor, const void *bytes, unsigned long count) {
+#if defined(__linux__) && defined(RWF_NOWAIT)
+    struct iovec vector = { (void *)bytes, count };
+    return pwritev2(descriptor, &vector, 1, -1, RWF_NOWAIT);
 #else
     errno = ENOSYS;
     return -1;

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CSystemExtras
 import Synchronization
 
 /// Carries a mux over a pair of file descriptors (the agent's stdin and stdout, a socketpair, the
@@ -12,12 +13,38 @@ import Synchronization
 /// input. The writer takes everything queued at once and writes it with one call. Descriptors should
 /// be blocking; a write to a pipe whose reader is gone raises SIGPIPE, so processes writing to pipes
 /// ignore SIGPIPE (sockets are written with `MSG_NOSIGNAL`).
+///
+/// When the output is a pipe (the agent's stdout), whoever queues a frame while nobody is writing
+/// writes it at once, as far as the pipe takes it without waiting (`RWF_NOWAIT`); only the rest
+/// goes to the writer thread. A reply then leaves without waking another thread, which is most of
+/// what a small round trip costs.
 public final class FileDescriptorTransport: FrameTransport {
     private struct State: Sendable {
         var endpoint: (any FrameTransportEndpoint)?
         var isClosing = false
         var startedThreadCount = 0
         var finishedThreadCount = 0
+        /// Whether callers may write queued frames themselves (the output is a pipe that honours
+        /// `RWF_NOWAIT`).
+        var writesThrough = false
+        /// Someone is taking and writing the mux's bytes: the writer thread or a caller.
+        var isWriting = false
+        /// Bytes were announced while someone else was writing: take again before letting go.
+        var isTakePending = false
+        /// What a caller could not write without waiting; the writer thread writes it first.
+        var unwritten: [UInt8] = []
+        var unwrittenOffset = 0
+        var hasWriteFailed = false
+    }
+
+    /// Who may write next.
+    private enum WriterClaim {
+        /// This caller writes.
+        case claimed(any FrameTransportEndpoint)
+        /// Someone else is writing and will take the new bytes too.
+        case someoneWriting
+        /// The writer thread must do it.
+        case useThread
     }
 
     /// The descriptor frames are read from.
@@ -49,6 +76,9 @@ public final class FileDescriptorTransport: FrameTransport {
         self.outputDescriptor = outputDescriptor
         self.closesDescriptors = closesDescriptors
         self.readBufferSize = max(1, readBufferSize)
+        var status = stat()
+        let isPipe = fstat(outputDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
+        state.withLock { $0.writesThrough = isPipe }
         readerWake = try WakeDescriptor()
         do {
             writerWake = try WakeDescriptor()
@@ -84,9 +114,14 @@ public final class FileDescriptorTransport: FrameTransport {
         }
     }
 
-    /// Wakes the writer thread.
+    /// Writes what is queued now if nobody is writing and the pipe takes it without waiting;
+    /// otherwise wakes the writer thread (or leaves it to whoever is writing).
     public func outboundBytesAvailable() {
-        writerWake.wake()
+        switch claimForCaller() {
+        case .claimed(let endpoint): writeThrough(endpoint)
+        case .someoneWriting: break
+        case .useThread: writerWake.wake()
+        }
     }
 
     /// Wakes the reader thread, which checks whether it may read again.
@@ -195,18 +230,145 @@ public final class FileDescriptorTransport: FrameTransport {
         var isSocket = true
         var wake = pollfd(fd: writerWake.descriptor, events: Int16(POLLIN), revents: 0)
         while true {
-            while let bytes = endpoint.takeOutboundBytes() {
-                if let error = writeAll(bytes, isSocket: &isSocket) {
-                    endpoint.sendFailed(error)
+            switch claimForThread() {
+            case .failed:
+                return
+            case .someoneWriting:
+                break
+            case .claimed(let unwritten):
+                if let error = unwritten.flatMap({ writeAll($0, isSocket: &isSocket) }) {
+                    writeFailed(error, endpoint)
                     return
                 }
+                repeat {
+                    while let bytes = endpoint.takeOutboundBytes() {
+                        if let error = writeAll(bytes[...], isSocket: &isSocket) {
+                            writeFailed(error, endpoint)
+                            return
+                        }
+                    }
+                } while !releaseWriting()
+                if isClosing { return }
             }
-            if isClosing { return }
             if poll(&wake, 1, -1) > 0 { writerWake.drain() }
         }
     }
 
-    private func writeAll(_ bytes: [UInt8], isSocket: inout Bool) -> TransportError? {
+    private enum ThreadClaim {
+        case claimed(ArraySlice<UInt8>?)
+        case someoneWriting
+        case failed
+    }
+
+    /// The writer thread takes the writing role, with what a caller left unwritten.
+    private func claimForThread() -> ThreadClaim {
+        state.withLock { state in
+            if state.hasWriteFailed { return .failed }
+            if state.isWriting {
+                state.isTakePending = true
+                return .someoneWriting
+            }
+            state.isWriting = true
+            state.isTakePending = false
+            guard !state.unwritten.isEmpty else { return .claimed(nil) }
+            defer {
+                state.unwritten = []
+                state.unwrittenOffset = 0
+            }
+            return .claimed(state.unwritten[state.unwrittenOffset...])
+        }
+    }
+
+    /// A caller takes the writing role if it may write through.
+    private func claimForCaller() -> WriterClaim {
+        state.withLock { state in
+            if state.isWriting {
+                state.isTakePending = true
+                return .someoneWriting
+            }
+            guard state.writesThrough, !state.isClosing, !state.hasWriteFailed, state.unwritten.isEmpty,
+                let endpoint = state.endpoint
+            else { return .useThread }
+            state.isWriting = true
+            return .claimed(endpoint)
+        }
+    }
+
+    /// Gives the writing role up, unless more bytes were announced meanwhile (then returns false:
+    /// take again).
+    private func releaseWriting() -> Bool {
+        state.withLock { state in
+            if state.isTakePending {
+                state.isTakePending = false
+                return false
+            }
+            state.isWriting = false
+            return true
+        }
+    }
+
+    /// Writes queued frames from the caller's thread while the pipe takes them at once; hands the
+    /// rest, and the role, to the writer thread.
+    private func writeThrough(_ endpoint: any FrameTransportEndpoint) {
+        repeat {
+            while let bytes = endpoint.takeOutboundBytes() {
+                let written: Int
+                switch writeWithoutWaiting(bytes) {
+                case .success(let count): written = count
+                case .failure(let error):
+                    writeFailed(error, endpoint)
+                    return
+                }
+                guard written < bytes.count else { continue }
+                state.withLock { state in
+                    state.unwritten = bytes
+                    state.unwrittenOffset = written
+                    state.isWriting = false
+                }
+                writerWake.wake()
+                return
+            }
+        } while !releaseWriting()
+        if isClosing { writerWake.wake() }
+    }
+
+    /// Writes as much of `bytes` as the pipe takes now. A kernel without `RWF_NOWAIT` for pipes
+    /// turns writing through off: everything goes through the writer thread from then on.
+    private func writeWithoutWaiting(_ bytes: [UInt8]) -> Result<Int, TransportError> {
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let result = mproxy_write_without_waiting(outputDescriptor, buffer.baseAddress! + written, UInt(buffer.count - written))
+                if result > 0 {
+                    written += result
+                    continue
+                }
+                switch errno {
+                case EINTR: continue
+                case EAGAIN: return .success(written)
+                case EOPNOTSUPP, ENOSYS, EINVAL:
+                    state.withLock { $0.writesThrough = false }
+                    return .success(written)
+                default:
+                    return .failure(
+                        TransportError(.writeFailed, systemErrorNumber: errno, "writing to the peer failed; it closed the connection"))
+                }
+            }
+            return .success(written)
+        }
+    }
+
+    /// Writing failed for good: the mux hears it once, and the writer thread stops.
+    private func writeFailed(_ error: TransportError, _ endpoint: any FrameTransportEndpoint) {
+        state.withLock { state in
+            state.hasWriteFailed = true
+            state.isWriting = false
+        }
+        endpoint.sendFailed(error)
+        writerWake.wake()
+    }
+
+    private func writeAll(_ bytes: ArraySlice<UInt8>, isSocket: inout Bool) -> TransportError? {
         bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {

@@ -26,6 +26,11 @@ int mproxy_pipe_close_on_exec(int descriptors[_Nonnull 2]);
 /// returns the size granted or -1 with errno set (EPERM above the user's pipe allowance).
 int mproxy_set_pipe_size(int descriptor, int size);
 
+/// Writes what fits without waiting (pwritev2 with RWF_NOWAIT, Linux 4.14+; pipes honour it):
+/// returns the bytes written, or -1 with errno set (EAGAIN when nothing fits now, EOPNOTSUPP or
+/// ENOSYS where the flag is not supported).
+long mproxy_write_without_waiting(int descriptor, const void *_Nonnull bytes, unsigned long count);
+
 /// openat2(2) with `resolve` flags (RESOLVE_BENEATH = 0x08, RESOLVE_NO_MAGICLINKS = 0x02), Linux
 /// 5.6+; returns a descriptor or -1 with errno set (ENOSYS on older kernels).
 int mproxy_openat2(int directory, const char *_Nonnull path, int flags, unsigned int mode, unsigned long long resolve);
