@@ -1,0 +1,111 @@
+// FileDescriptorTransport over pipes, where callers write queued frames themselves while the pipe
+// takes them at once and hand the rest to the writer thread: nothing may be lost, duplicated or
+// reordered, whoever writes.
+
+import AgentProto
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Two pipes, one per direction.
+private struct PipePair {
+    let towardsReceiver: (read: Int32, write: Int32)
+    let towardsSender: (read: Int32, write: Int32)
+
+    init() throws {
+        var first: [Int32] = [-1, -1]
+        var second: [Int32] = [-1, -1]
+        guard pipe(&first) == 0, pipe(&second) == 0 else {
+            throw TransportError(.setupFailed, systemErrorNumber: errno, "pipe failed")
+        }
+        towardsReceiver = (first[0], first[1])
+        towardsSender = (second[0], second[1])
+    }
+}
+
+@Suite("FileDescriptorTransport over pipes", .timeLimit(.minutes(1)))
+struct FileDescriptorTransportPipeTests {
+    /// The bytes frame `index` of `stream` carries.
+    private static func payload(stream: UInt32, index: Int, size: Int) -> [UInt8] {
+        (0..<size).map { UInt8(truncatingIfNeeded: Int(stream) &* 31 &+ index &* 7 &+ $0) }
+    }
+
+    @Test("Frames from four threads reach a slow reader whole and in order per stream, then EOF")
+    func concurrentSendersAndASlowReader() async throws {
+        let pipes = try PipePair()
+        let sender = Mux(
+            transport: try FileDescriptorTransport(
+                reading: pipes.towardsSender.read, writing: pipes.towardsReceiver.write, closesDescriptors: true))
+        let receiver = Mux(
+            transport: try FileDescriptorTransport(
+                reading: pipes.towardsReceiver.read, writing: pipes.towardsSender.write, closesDescriptors: true))
+        let streams: [UInt32] = [1, 2, 3, 4]
+        let frameCount = 150
+        let sizes = [1, 700, 16 << 10, 70 << 10]  // a 70 KiB frame never fits a 64 KiB pipe at once
+        var readers: [MuxStream] = []
+        for stream in streams { readers.append(try receiver.openStream(stream)) }
+        sender.start()
+        receiver.start()
+
+        for stream in streams {
+            Thread {
+                for index in 0..<frameCount {
+                    let size = sizes[(index + Int(stream)) % sizes.count]
+                    try? sender.sendBlocking(.data(stream: stream, Self.payload(stream: stream, index: index, size: size)))
+                }
+                try? sender.sendBlocking(.eof(stream: stream))
+            }.start()
+        }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (stream, reader) in zip(streams, readers) {
+                group.addTask {
+                    var received: [UInt8] = []
+                    var chunks = 0
+                    for try await chunk in reader {
+                        received += chunk
+                        chunks += 1
+                        // Slower than the senders, so the pipe fills and writes come out partial.
+                        if chunks % 8 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+                    }
+                    var expected: [UInt8] = []
+                    for index in 0..<frameCount {
+                        expected += Self.payload(stream: stream, index: index, size: sizes[(index + Int(stream)) % sizes.count])
+                    }
+                    #expect(received.count == expected.count)
+                    #expect(received == expected)
+                }
+            }
+            try await group.waitForAll()
+        }
+        sender.close()
+        receiver.close()
+    }
+
+    @Test("Frames queued before close are all written, then the peer sees the end")
+    func closeFlushesWhatWasQueued() async throws {
+        let pipes = try PipePair()
+        let sender = Mux(
+            transport: try FileDescriptorTransport(
+                reading: pipes.towardsSender.read, writing: pipes.towardsReceiver.write, closesDescriptors: true))
+        sender.start()
+        let payload = Self.payload(stream: 1, index: 0, size: 300 << 10)
+        // More than the pipe holds: most of it is still queued or unwritten when the mux closes.
+        try sender.sendWithoutWaiting(.data(stream: 1, payload))
+        try sender.sendWithoutWaiting(.eof(stream: 1))
+        sender.close()
+
+        let receiver = Mux(
+            transport: try FileDescriptorTransport(
+                reading: pipes.towardsReceiver.read, writing: pipes.towardsSender.write, closesDescriptors: true))
+        let output = try receiver.openStream(1)
+        receiver.start()
+        var received: [UInt8] = []
+        for try await chunk in output { received += chunk }
+        #expect(received == payload)
+        receiver.close()
+    }
+}
