@@ -14,10 +14,10 @@ import Synchronization
 /// be blocking; a write to a pipe whose reader is gone raises SIGPIPE, so processes writing to pipes
 /// ignore SIGPIPE (sockets are written with `MSG_NOSIGNAL`).
 ///
-/// When the output is a pipe (the agent's stdout), whoever queues a frame while nobody is writing
-/// writes it at once, as far as the pipe takes it without waiting (`RWF_NOWAIT`); only the rest
-/// goes to the writer thread. A reply then leaves without waking another thread, which is most of
-/// what a small round trip costs.
+/// When the output is a pipe (the agent's stdout), whoever queues a small frame while nobody is
+/// writing writes it at once, as far as the pipe takes it without waiting (`RWF_NOWAIT`); only the
+/// rest goes to the writer thread. A reply then leaves without waking another thread, which is most
+/// of what a small round trip costs. Bulk data still goes through the writer thread.
 public final class FileDescriptorTransport: FrameTransport {
     private struct State: Sendable {
         var endpoint: (any FrameTransportEndpoint)?
@@ -36,6 +36,9 @@ public final class FileDescriptorTransport: FrameTransport {
         var unwrittenOffset = 0
         var hasWriteFailed = false
     }
+
+    /// The largest buffer a caller writes itself: replies and interactive output, not bulk data.
+    static let writeThroughLimit = 32 << 10
 
     /// Who may write next.
     private enum WriterClaim {
@@ -312,12 +315,16 @@ public final class FileDescriptorTransport: FrameTransport {
     private func writeThrough(_ endpoint: any FrameTransportEndpoint) {
         repeat {
             while let bytes = endpoint.takeOutboundBytes() {
-                let written: Int
-                switch writeWithoutWaiting(bytes) {
-                case .success(let count): written = count
-                case .failure(let error):
-                    writeFailed(error, endpoint)
-                    return
+                var written = 0
+                // Bulk output is the writer thread's: it coalesces frames and may block on a full
+                // pipe, where a caller would only manage part and hand over the rest.
+                if bytes.count <= Self.writeThroughLimit {
+                    switch writeWithoutWaiting(bytes) {
+                    case .success(let count): written = count
+                    case .failure(let error):
+                        writeFailed(error, endpoint)
+                        return
+                    }
                 }
                 guard written < bytes.count else { continue }
                 state.withLock { state in
