@@ -8,17 +8,6 @@ import Testing
 
 @Suite("RemoteHost keeps agents between commands", .timeLimit(.minutes(1)))
 struct AgentReuseTests {
-    /// The agent SwiftPM built next to the test bundle.
-    static let agentPath: String = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("mproxy-agent").path),
-            directory.path != "/"
-        {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("mproxy-agent").path
-    }()
-
     /// Runs `script` under `sh -c`, feeding `input`, and returns its standard output and status.
     private func run(
         _ script: String, on host: RemoteHost, environment: [String]? = ["PATH=/usr/bin:/bin"], input: [UInt8] = []
@@ -40,7 +29,7 @@ struct AgentReuseTests {
 
     @Test("Commands run one after another on one agent; a failed start does not lose it")
     func sequentialCommandsShareAnAgent() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: Self.agentPath))
+        let host = try await BuiltAgent.localHost()
         defer { host.close() }
         let first = try await agentProcess(on: host)
         #expect(try await agentProcess(on: host) == first)
@@ -51,7 +40,7 @@ struct AgentReuseTests {
 
     @Test("Input the last command left unread does not reach the next one")
     func leftoverInputIsDropped() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: Self.agentPath))
+        let host = try await BuiltAgent.localHost()
         defer { host.close() }
         for size in [64 << 10, 1 << 20] {
             // `true` exits at once; what is sent to it is still on its way when the Exit arrives
@@ -67,7 +56,7 @@ struct AgentReuseTests {
 
     @Test("Concurrent commands each get an agent of their own, and the host keeps some for later")
     func concurrentCommands() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: Self.agentPath))
+        let host = try await BuiltAgent.localHost()
         defer { host.close() }
         let agents = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<6 { group.addTask { try await self.run("sleep 0.2; echo $PPID", on: host).output } }
@@ -79,7 +68,7 @@ struct AgentReuseTests {
 
     @Test("An agent that died while idle is not handed out again")
     func deadIdleAgentIsReplaced() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: Self.agentPath))
+        let host = try await BuiltAgent.localHost()
         defer { host.close() }
         let first = try await agentProcess(on: host)
         let pid = try #require(Int32(first.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -91,7 +80,7 @@ struct AgentReuseTests {
 
     @Test("Commands that inherit the environment reuse agents once the host learned they may, and keep the whole environment")
     func inheritedEnvironment() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: Self.agentPath))
+        let host = try await BuiltAgent.localHost()
         defer { host.close() }
         // The first two go without Config (nothing is known yet); the second starts the lesson.
         var agents: [String] = []

@@ -9,24 +9,13 @@ import WorkspaceFS
 /// output and status, then a confined file service listing a directory and downloading a file.
 @Suite("Library walkthrough (the README example)", .timeLimit(.minutes(1)))
 struct LibraryWalkthroughTests {
-    /// The agent SwiftPM built next to the test bundle.
-    static let agentPath: String = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("mproxy-agent").path),
-            directory.path != "/"
-        {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("mproxy-agent").path
-    }()
-
     @Test func commandThenFiles() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("walkthrough-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
         try Data("line one\n".utf8).write(to: URL(fileURLWithPath: root + "/logs/today.log"))
         defer { try? FileManager.default.removeItem(atPath: root) }
 
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: Self.agentPath))
+        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: BuiltAgent.path))
         defer { host.close() }
 
         let output = Mutex<[UInt8]>([])

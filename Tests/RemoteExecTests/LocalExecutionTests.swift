@@ -3,17 +3,6 @@ import Foundation
 import RemoteExec
 import Testing
 
-/// The agent SwiftPM built next to the test bundle.
-private let agentPath: String = {
-    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("mproxy-agent").path),
-        directory.path != "/"
-    {
-        directory = directory.deletingLastPathComponent()
-    }
-    return directory.appendingPathComponent("mproxy-agent").path
-}()
-
 private struct Outcome: Sendable {
     var output: [UInt8]
     var errors: [UInt8]
@@ -21,7 +10,7 @@ private struct Outcome: Sendable {
 }
 
 private func run(_ command: RemoteCommand, input: [UInt8] = []) async throws -> Outcome {
-    let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: agentPath))
+    let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: BuiltAgent.path))
     defer { host.close() }
     let process = try await host.start(command)
     async let output = collect(process.standardOutput)
@@ -80,7 +69,7 @@ struct LocalExecutionTests {
     }
 
     @Test func signalReachesTheProcessGroup() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: agentPath))
+        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: BuiltAgent.path))
         defer { host.close() }
         let process = try await host.start(RemoteCommand(executable: "/bin/sh", arguments: ["-c", "echo ready; sleep 30"]))
         var iterator = process.standardOutput.makeAsyncIterator()
@@ -92,7 +81,7 @@ struct LocalExecutionTests {
     }
 
     @Test func runsTwentyCommandsConcurrently() async throws {
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: agentPath))
+        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: BuiltAgent.path))
         defer { host.close() }
         let outputs = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for index in 0..<20 {
@@ -122,7 +111,7 @@ struct LocalExecutionTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("service-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root + "/inside", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: agentPath))
+        let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: BuiltAgent.path))
         defer { host.close() }
         let service = try await host.startFileService(root: root)
         defer { service.close() }
