@@ -63,24 +63,19 @@ final class ReusableAgentConnection: FrameTransportEndpoint {
 
     /// A transport for the next command's mux, or `nil` when the agent is in use or spent.
     func lease() -> AgentLease? {
-        let number: UInt64? = state.withLock { state in
-            guard state.phase == .idle, !state.isSpent else { return nil }
+        let (lease, previousDrainCheck) = state.withLock { state -> (AgentLease?, (@Sendable () -> Bool)?) in
+            guard state.phase == .idle, !state.isSpent else { return (nil, nil) }
             state.phase = .leased
             state.leaseNumber += 1
             // A kept agent (not the first lease) may be gone already: remember for a replay.
             state.unanswered = state.leaseNumber > 1 ? [] : nil
-            return state.leaseNumber
+            let lease = AgentLease(connection: self, number: state.leaseNumber)
+            state.lease = lease
+            defer { state.isDrained = nil }
+            return (lease, state.isDrained)
         }
-        guard let number else { return nil }
-        let lease = AgentLease(connection: self, number: number)
-        let previous = state.withLock { state in
-            defer {
-                state.lease = lease
-                state.isDrained = nil
-            }
-            return state.isDrained
-        }
-        _ = previous  // released outside the lock: it may hold the last reference to an old mux
+        // Dropped here, after the lock: the last command's check may hold the last reference to its mux.
+        _ = previousDrainCheck
         return lease
     }
 
