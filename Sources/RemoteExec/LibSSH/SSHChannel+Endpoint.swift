@@ -13,8 +13,9 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func receive(_ bytes: UnsafeRawBufferPointer, isStandardError: Bool) {
-        if let sink = state.withLock({ $0.frameSink }) {
-            flushToSink()
+        let (sink, hasQueuedOutput) = state.withLock { ($0.frameSink, $0.outputHead < $0.output.count) }
+        if let sink {
+            if hasQueuedOutput { flushToSink() }
             if isStandardError {
                 sink.standardError(Array(bytes))
             } else {
@@ -56,9 +57,10 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func takeOutboundBytes() -> [UInt8]? {
-        if let sink = state.withLock({ $0.frameSink }) {
+        let (sink, hasQueuedOutput) = state.withLock { ($0.frameSink, $0.outputHead < $0.output.count) }
+        if let sink {
             // Called on every turn of the session loop: output queued before the hand-over goes first.
-            flushToSink()
+            if hasQueuedOutput { flushToSink() }
             return sink.endpoint.takeOutboundBytes()
         }
         let (chunks, waiters) = state.withLock { state in
