@@ -14,9 +14,9 @@ import Synchronization
 /// be blocking; a write to a pipe whose reader is gone raises SIGPIPE, so processes writing to pipes
 /// ignore SIGPIPE (sockets are written with `MSG_NOSIGNAL`).
 ///
-/// When the output is a pipe (the agent's stdout), whoever queues a small frame while nobody is
-/// writing writes it at once, as far as the pipe takes it without waiting (`RWF_NOWAIT`); only the
-/// rest goes to the writer thread. A reply then leaves without waking another thread, which is most
+/// When the output is a pipe (the agent's stdout) or a socket, whoever queues a small frame while
+/// nobody is writing writes it at once, as far as the descriptor takes it without waiting
+/// (`RWF_NOWAIT`, `MSG_DONTWAIT`); only the rest goes to the writer thread. A reply then leaves without waking another thread, which is most
 /// of what a small round trip costs. Bulk data still goes through the writer thread.
 public final class FileDescriptorTransport: FrameTransport {
     private struct State: Sendable {
@@ -24,8 +24,8 @@ public final class FileDescriptorTransport: FrameTransport {
         var isClosing = false
         var startedThreadCount = 0
         var finishedThreadCount = 0
-        /// Whether callers may write queued frames themselves (the output is a pipe that honours
-        /// `RWF_NOWAIT`).
+        /// Whether callers may write queued frames themselves (the output is a socket, or a pipe that
+        /// honours `RWF_NOWAIT`).
         var writesThrough = false
         /// Someone is taking and writing the mux's bytes: the writer thread or a caller.
         var isWriting = false
@@ -55,6 +55,8 @@ public final class FileDescriptorTransport: FrameTransport {
     /// The descriptor frames are written to.
     public let outputDescriptor: Int32
     private let closesDescriptors: Bool
+    /// Whether the output is a socket (written with `send`, never raising SIGPIPE).
+    private let outputIsSocket: Bool
     private let readBufferSize: Int
     private let readerWake: WakeDescriptor
     private let writerWake: WakeDescriptor
@@ -80,8 +82,9 @@ public final class FileDescriptorTransport: FrameTransport {
         self.closesDescriptors = closesDescriptors
         self.readBufferSize = max(1, readBufferSize)
         var status = stat()
-        let isPipe = fstat(outputDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFIFO
-        state.withLock { $0.writesThrough = isPipe }
+        let kind = fstat(outputDescriptor, &status) == 0 ? status.st_mode & S_IFMT : 0
+        outputIsSocket = kind == S_IFSOCK
+        state.withLock { $0.writesThrough = kind == S_IFIFO || kind == S_IFSOCK }
         readerWake = try WakeDescriptor()
         do {
             writerWake = try WakeDescriptor()
@@ -339,17 +342,23 @@ public final class FileDescriptorTransport: FrameTransport {
         if isClosing { writerWake.wake() }
     }
 
-    /// Writes as much of `bytes` as the pipe takes now. A kernel without `RWF_NOWAIT` for pipes
+    /// Writes as much of `bytes` as the descriptor takes now. A kernel without `RWF_NOWAIT` for pipes
     /// turns writing through off: everything goes through the writer thread from then on.
     private func writeWithoutWaiting(_ bytes: [UInt8]) -> Result<Int, TransportError> {
         bytes.withUnsafeBytes { buffer in
             var written = 0
             while written < buffer.count {
-                let result = mproxy_write_without_waiting(outputDescriptor, buffer.baseAddress! + written, UInt(buffer.count - written))
+                let pointer = buffer.baseAddress! + written
+                let remaining = buffer.count - written
+                let result =
+                    outputIsSocket
+                    ? send(outputDescriptor, pointer, remaining, Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
+                    : mproxy_write_without_waiting(outputDescriptor, pointer, UInt(remaining))
                 if result > 0 {
                     written += result
                     continue
                 }
+                if result == 0 { return .success(written) }
                 switch errno {
                 case EINTR: continue
                 case EAGAIN: return .success(written)
