@@ -93,6 +93,26 @@ struct RemoteHostOverSSHTests {
         }
     }
 
+    @Test("commands one after another run on the agent the previous one ended on (exec-reuse), each with its own input and output")
+    func keptAgentRunsTheNextCommand() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            var agents: [String] = []
+            for text in ["one", "two", "three"] {
+                let process = try await host.start(
+                    RemoteCommand(executable: "/bin/sh", arguments: ["-c", "cat; echo \" $PPID\""], environment: ["PATH=/usr/bin:/bin"]))
+                try await process.standardInput.write(Array(text.utf8))
+                try await process.standardInput.close()
+                let output = String(decoding: try await Self.collect(process.standardOutput), as: UTF8.self)
+                #expect(try await process.terminationStatus().isSuccess)
+                #expect(output.hasPrefix(text + " "))
+                agents.append(String(output.dropFirst(text.count + 1)))
+            }
+            #expect(Set(agents).count == 1)
+        }
+    }
+
     @Test("a command that cannot start reports 127 even while input is still being sent to its agent")
     func startFailureWhileSendingInput() async throws {
         try await withTestSSHServer { server in
