@@ -11,7 +11,7 @@ final class Agent: Sendable {
     /// Capabilities announced in the hello (PROTOCOL.md).
     static let capabilities = [
         "hello", "exit-error-text", "signal-after-eof", "concurrent-file-ops", "hangup-on-disconnect",
-        "argv0-preserved", "socket-half-close", "root", "byte-paths", "exec-reuse", "unfiltered-environment",
+        "argv0-preserved", "socket-half-close", "root", "byte-paths", "exec-reuse", "unfiltered-environment", "chtimes-nofollow",
     ]
     /// The version the hello announces.
     static let version = "mproxy-agent 0.1.0 (agentproto 1.3.4)"

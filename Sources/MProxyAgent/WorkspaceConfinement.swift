@@ -45,6 +45,8 @@ final class WorkspaceConfinement: Sendable {
                 return FileOperationResponse(id: request.id, path: rootPath)
             case .makeDirectoryAll:
                 return try makeDirectoryAll(request, with: server)
+            case .changeTimes where request.setsSymbolicLinkTimes:
+                rewritten.path = try resolveParent(request.path, opened: &opened)
             case .stat, .readDirectory, .changeMode, .changeOwner, .truncate, .changeTimes, .statfs:
                 rewritten.path = try resolveFully(request.path, opened: &opened)
             case .open, .create, .openFile:

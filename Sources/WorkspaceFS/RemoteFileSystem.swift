@@ -20,11 +20,23 @@ public struct RemoteFileSystem: Sendable {
     /// Whether paths that are not UTF-8 (``PathBytes``) may be sent: the agent announced
     /// `byte-paths` after the client asked for it (PROTOCOL.md). Without it such paths fail locally.
     public let sendsBytePaths: Bool
+    /// Whether a symbolic link's own times can be set: the agent announced `chtimes-nofollow`
+    /// (PROTOCOL.md). Go's agent always follows the link.
+    public let setsSymbolicLinkTimes: Bool
 
     /// A file system over `client` (a ``Mux`` whose peer is an agent in file-service mode).
-    public init(client: any FileOperationClient, sendsBytePaths: Bool = false) {
+    public init(client: any FileOperationClient, sendsBytePaths: Bool = false, setsSymbolicLinkTimes: Bool = false) {
         self.client = client
         self.sendsBytePaths = sendsBytePaths
+        self.setsSymbolicLinkTimes = setsSymbolicLinkTimes
+    }
+
+    /// A file system over `client` that uses the extensions the agent announced in its hello
+    /// (`byte-paths`, `chtimes-nofollow`); `[]` for an agent that sent none (Go's).
+    public init(client: any FileOperationClient, agentCapabilities: [String]) {
+        self.init(
+            client: client, sendsBytePaths: agentCapabilities.contains("byte-paths"),
+            setsSymbolicLinkTimes: agentCapabilities.contains("chtimes-nofollow"))
     }
 
     /// Sends one request and turns an error response into a ``WorkspaceFSError``.
@@ -119,10 +131,22 @@ public struct RemoteFileSystem: Sendable {
 
     /// Sets access and modification times of `path` in Unix nanoseconds (Chtimes). Both are set:
     /// agentproto has no "leave unchanged", so read the old value first to keep one.
-    public func setTimes(access: Int64, modification: Int64, at path: String) async throws(WorkspaceFSError) {
+    ///
+    /// - Parameter followingSymbolicLink: false sets a symbolic link's own times; that needs an agent
+    ///   that announced `chtimes-nofollow` (``setsSymbolicLinkTimes``), and fails with
+    ///   `invalidRequest` otherwise rather than change the link's target.
+    public func setTimes(
+        access: Int64, modification: Int64, at path: String, followingSymbolicLink: Bool = true
+    ) async throws(WorkspaceFSError) {
+        guard followingSymbolicLink || setsSymbolicLinkTimes else {
+            throw WorkspaceFSError(
+                .invalidRequest,
+                "the agent cannot set a symbolic link's own times (it did not announce chtimes-nofollow)", path: path)
+        }
         _ = try await perform(.changeTimes, path: path) {
             $0.accessTime = access
             $0.modificationTime = modification
+            if !followingSymbolicLink { $0.flags = FileOperationRequest.symbolicLinkTimesFlag }
         }
     }
 

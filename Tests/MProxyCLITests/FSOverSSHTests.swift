@@ -65,7 +65,7 @@ struct FSOverSSHTests {
             """
             cd "\(tree)"
             find . -mindepth 1 ! -type l -printf '%p|%y|%m|%T@\\n' | LC_ALL=C sort
-            find . -type l -printf '%p -> %l\\n' | LC_ALL=C sort
+            find . -type l -printf '%p -> %l|%T@\\n' | LC_ALL=C sort
             find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
             """)
         #expect(result.status == 0, "\(result.errorText)")
@@ -175,6 +175,7 @@ struct FSOverSSHTests {
                 ln -s many/f1 rel-link; ln -s /nonexistent/target dangling; ln -s $'caf\\351' $'link\\351'
                 chmod 600 many/f2; chmod 750 'with space'; chmod 4755 many/f3; chmod 1777 empty
                 touch -d '2010-01-01 00:00:00.5' $'new\\nline' many/f4
+                touch -h -d '2012-02-02 02:02:02.25' rel-link dangling
                 find . -type d -exec touch -d '2020-05-05 05:05:05.55' {} +
                 """)
             #expect(made.status == 0, "\(made.errorText)")

@@ -29,7 +29,7 @@ struct LibraryWalkthroughTests {
 
         let service = try await host.startFileService(root: root)
         defer { service.close() }
-        let files = RemoteFileSystem(client: service.mux, sendsBytePaths: service.supportsBytePaths)
+        let files = RemoteFileSystem(client: service.mux, agentCapabilities: service.agentCapabilities ?? [])
         let listing = try await files.contentsOfDirectory(at: "logs")
         #expect(listing.map(\.name) == ["today.log"])
         #expect(listing.first?.size == 9)

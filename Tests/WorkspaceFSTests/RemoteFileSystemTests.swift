@@ -122,4 +122,41 @@ struct RemoteFileSystemTests {
         }
         try await handle.close()
     }
+
+    @Test("A symbolic link's own times are set, not its target's, also under a root the target lies outside")
+    func symbolicLinkTimes() async throws {
+        let directory = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
+        defer {
+            directory.cleanUp()
+            outside.cleanUp()
+        }
+        try outside.write("target", Array("t".utf8))
+        let targetTime = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: targetTime], ofItemAtPath: outside.sub("target"))
+        try FileManager.default.createSymbolicLink(atPath: directory.sub("link"), withDestinationPath: outside.sub("target"))
+        let agent = try await LocalAgent(root: directory.path)
+        defer { agent.finish() }
+        let files = RemoteFileSystem(client: agent.mux, setsSymbolicLinkTimes: true)
+        let linkTime: Int64 = 1_577_836_800_250_000_000  // 2020-01-01 00:00:00.25 UTC
+
+        try await files.setTimes(access: linkTime, modification: linkTime, at: "link", followingSymbolicLink: false)
+        var status = stat()
+        #expect(lstat(directory.sub("link"), &status) == 0)
+        #expect(Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec) == linkTime)
+        let target = try FileManager.default.attributesOfItem(atPath: outside.sub("target"))
+        #expect(target[.modificationDate] as? Date == targetTime)
+
+        // Following the link would leave the root.
+        await #expect(throws: WorkspaceFSError.self) {
+            try await files.setTimes(access: linkTime, modification: linkTime, at: "link")
+        }
+        // A file system that does not know the agent can do it refuses before anything is sent.
+        do {
+            try await agent.fileSystem.setTimes(access: 0, modification: 0, at: "link", followingSymbolicLink: false)
+            Issue.record("setting a link's times was sent to an agent not known to support it")
+        } catch {
+            #expect(error.code == .invalidRequest)
+        }
+    }
 }

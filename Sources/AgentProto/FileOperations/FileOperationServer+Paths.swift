@@ -153,10 +153,13 @@ extension FileOperationServer {
     }
 
     func changeTimes(_ request: FileOperationRequest) -> FileOperationResponse {
+        // Go's Chtimes follows links and ignores `flags`; AT_SYMLINK_NOFOLLOW there is the
+        // `chtimes-nofollow` extension (PROTOCOL.md), which only a client that saw it announced sends.
         let result = PathSyscalls.setTimes(
             request.path,
             accessTime: request.accessTime,
-            modificationTime: request.modificationTime
+            modificationTime: request.modificationTime,
+            followsSymbolicLink: !request.setsSymbolicLinkTimes
         )
         return answer(request, "chtimes", result)
     }

@@ -97,10 +97,13 @@ package enum PathSyscalls {
     }
 
     /// `utimensat(2)` with both times given in Unix nanoseconds (zero is the epoch, as in Go's
-    /// `time.Unix(0, ns)`, not "leave unchanged").
-    package static func setTimes(_ path: String, accessTime: Int64, modificationTime: Int64) -> Result<Void, Errno> {
+    /// `time.Unix(0, ns)`, not "leave unchanged"); on a symbolic link itself when not following it.
+    package static func setTimes(
+        _ path: String, accessTime: Int64, modificationTime: Int64, followsSymbolicLink: Bool = true
+    ) -> Result<Void, Errno> {
         var times = [timespec(unixNanoseconds: accessTime), timespec(unixNanoseconds: modificationTime)]
-        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, 0) } }.map { _ in ()
+        let flags = followsSymbolicLink ? 0 : AT_SYMLINK_NOFOLLOW
+        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, flags) } }.map { _ in ()
         }
     }
 

@@ -165,3 +165,14 @@ extension FileOperationRequest: CBORCodable {
         }
     }
 }
+
+extension FileOperationRequest {
+    /// `AT_SYMLINK_NOFOLLOW` (Linux 0x100) in `flags`: a Chtimes that sets a symbolic link's own
+    /// times (the `chtimes-nofollow` extension; Go's agent ignores `flags` and follows the link).
+    public static let symbolicLinkTimesFlag: Int32 = 0x100
+
+    /// Whether this is a Chtimes of a symbolic link itself, not of what it points to.
+    public var setsSymbolicLinkTimes: Bool {
+        operation == .changeTimes && flags & Self.symbolicLinkTimesFlag != 0
+    }
+}

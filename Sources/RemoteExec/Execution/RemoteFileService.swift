@@ -7,7 +7,7 @@ import Synchronization
 /// ```swift
 /// let host = try await RemoteHost.connect(to: ExecutionDestination(parsing: "build-host"))
 /// let service = try await host.startFileService(root: "/srv/app")
-/// let files = RemoteFileSystem(client: service.mux, sendsBytePaths: service.supportsBytePaths)
+/// let files = RemoteFileSystem(client: service.mux, agentCapabilities: service.agentCapabilities ?? [])
 /// let listing = try await files.contentsOfDirectory(at: ".")
 /// service.close()
 /// ```

@@ -92,6 +92,12 @@ extension FileTransfer {
                 try await fileSystem.removeSingleItem(at: link)
             }
             try await fileSystem.createSymbolicLink(at: link, withDestination: target)
+            // A Go agent can only set the times of what a link points to: the link keeps its own.
+            if options.preservesAttributes, fileSystem.setsSymbolicLinkTimes {
+                try await fileSystem.setTimes(
+                    access: entry.status.accessTime, modification: entry.status.modificationTime, at: link,
+                    followingSymbolicLink: false)
+            }
         }
         let files = entries.filter { $0.status.isRegularFile }
         let total = try await forEachConcurrently(files) { entry throws(WorkspaceFSError) in

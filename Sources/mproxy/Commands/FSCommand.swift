@@ -63,7 +63,7 @@ struct FSCommand: AsyncParsableCommand {
         // The hello came before the Getwd answer, so the capabilities are known now.
         let capabilities = connection.agentCapabilities ?? []
         let session = FSSession(
-            fileSystem: RemoteFileSystem(client: connection.mux, sendsBytePaths: capabilities.contains("byte-paths")), remoteDirectory: start, isQuiet: quiet || isatty(STDERR_FILENO) == 0,
+            fileSystem: RemoteFileSystem(client: connection.mux, agentCapabilities: capabilities), remoteDirectory: start, isQuiet: quiet || isatty(STDERR_FILENO) == 0,
             namesOwnersLocally: destination == "local")
         let status: Int32
         if command.isEmpty {
