@@ -24,6 +24,16 @@ private struct PipePair {
         towardsReceiver = (first[0], first[1])
         towardsSender = (second[0], second[1])
     }
+
+    /// The sending side's mux: writes towards the receiver.
+    func sender() throws -> Mux {
+        Mux(transport: try FileDescriptorTransport(reading: towardsSender.read, writing: towardsReceiver.write, closesDescriptors: true))
+    }
+
+    /// The receiving side's mux.
+    func receiver() throws -> Mux {
+        Mux(transport: try FileDescriptorTransport(reading: towardsReceiver.read, writing: towardsSender.write, closesDescriptors: true))
+    }
 }
 
 @Suite("FileDescriptorTransport over pipes", .timeLimit(.minutes(1)))
@@ -36,12 +46,8 @@ struct FileDescriptorTransportPipeTests {
     @Test("Frames from four threads reach a slow reader whole and in order per stream, then EOF")
     func concurrentSendersAndASlowReader() async throws {
         let pipes = try PipePair()
-        let sender = Mux(
-            transport: try FileDescriptorTransport(
-                reading: pipes.towardsSender.read, writing: pipes.towardsReceiver.write, closesDescriptors: true))
-        let receiver = Mux(
-            transport: try FileDescriptorTransport(
-                reading: pipes.towardsReceiver.read, writing: pipes.towardsSender.write, closesDescriptors: true))
+        let sender = try pipes.sender()
+        let receiver = try pipes.receiver()
         let streams: [UInt32] = [1, 2, 3, 4]
         let frameCount = 150
         let sizes = [1, 700, 16 << 10, 30 << 10, 70 << 10]  // small ones are written through, 70 KiB by the thread
@@ -88,9 +94,7 @@ struct FileDescriptorTransportPipeTests {
     @Test("Frames queued before close are all written, then the peer sees the end")
     func closeFlushesWhatWasQueued() async throws {
         let pipes = try PipePair()
-        let sender = Mux(
-            transport: try FileDescriptorTransport(
-                reading: pipes.towardsSender.read, writing: pipes.towardsReceiver.write, closesDescriptors: true))
+        let sender = try pipes.sender()
         sender.start()
         let payload = Self.payload(stream: 1, index: 0, size: 300 << 10)
         // More than the pipe holds: most of it is still queued or unwritten when the mux closes.
@@ -98,9 +102,7 @@ struct FileDescriptorTransportPipeTests {
         try sender.sendWithoutWaiting(.eof(stream: 1))
         sender.close()
 
-        let receiver = Mux(
-            transport: try FileDescriptorTransport(
-                reading: pipes.towardsReceiver.read, writing: pipes.towardsSender.write, closesDescriptors: true))
+        let receiver = try pipes.receiver()
         let output = try receiver.openStream(1)
         receiver.start()
         var received: [UInt8] = []
