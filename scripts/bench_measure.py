@@ -61,7 +61,7 @@ class Bench:
     def probe(self, *arguments):
         """Runs MeasurementProbe with `arguments` and returns its JSON answer."""
         arguments = [str(argument) for argument in arguments]
-        if arguments[0] != "codec":
+        if arguments[0] not in ("codec", "mux-rpc"):
             arguments[1:1] = [self.config, HOST]
         return json.loads(self.shell(" ".join(shlex.quote(part) for part in [self.probe_path] + arguments)))
 

@@ -13,6 +13,7 @@ import WorkspaceFS
 ///     MeasurementProbe read-files CONFIG HOST DIRECTORY FILES CONCURRENCY
 ///     MeasurementProbe readdir    CONFIG HOST DIRECTORY COUNT
 ///     MeasurementProbe codec      COUNT
+///     MeasurementProbe mux-rpc    COUNT
 @main
 struct MeasurementProbe {
     static func main() async {
@@ -32,6 +33,9 @@ struct MeasurementProbe {
         guard let mode = arguments.first else { throw ProbeError(text: "no mode given") }
         if mode == "codec" {
             return CodecTimings.measure(iterations: try integer(arguments, 1))
+        }
+        if mode == "mux-rpc" {
+            return try await MuxRoundTrip.measure(count: try integer(arguments, 1))
         }
         guard arguments.count >= 3 else { throw ProbeError(text: "\(mode) needs CONFIG and HOST") }
         let options = RemoteHostOptions(
