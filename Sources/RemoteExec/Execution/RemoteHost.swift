@@ -106,18 +106,10 @@ public final class RemoteHost: Sendable {
     /// agent to stay for the next command.
     private func learnAgentCapabilities() {
         Task { [launcher, agents] in
-            guard let launched = try? await launcher.launchAgent(standardError: { _ in }) else {
-                agents.finishLearning(nil)
-                return
-            }
-            let hello = HelloObserver(next: nil)
-            let mux = Mux(transport: launched.transport, configuration: MuxConfiguration(observer: hello))
-            mux.start()
-            defer { mux.close() }
-            try? mux.sendWithoutWaiting(.config(AgentConfiguration(extensions: ["hello"])))
             // The empty directory name lists nothing: the answer only marks the end of the hello.
-            _ = try? await mux.pathQuery(PathQuery(directories: [""]))
-            agents.finishLearning(hello.capabilities)
+            let answer = try? await Self.pathQuery(
+                PathQuery(directories: [""]), on: launcher, askingForHello: true, standardError: { _ in })
+            agents.finishLearning(answer?.capabilities)
         }
     }
 
@@ -150,12 +142,27 @@ public final class RemoteHost: Sendable {
     ///
     /// - Throws: ``ExecutionError`` when the agent cannot be started or does not answer.
     public func executables(in directories: [String] = []) async throws(ExecutionError) -> [PathInfoEntry] {
-        let launched = try await launcher.launchAgent(standardError: Self.writeToStandardError)
-        let mux = Mux(transport: launched.transport)
+        try await Self.pathQuery(
+            PathQuery(directories: directories), on: launcher, askingForHello: false,
+            standardError: Self.writeToStandardError
+        ).info.entries ?? []
+    }
+
+    /// Runs `query` on a fresh agent (which ends after answering), with a hello first when asked.
+    ///
+    /// - Returns: the answer, and the capabilities the hello announced (`nil` without one).
+    private static func pathQuery(
+        _ query: PathQuery, on launcher: any AgentLauncher, askingForHello: Bool,
+        standardError: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws(ExecutionError) -> (info: PathInfo, capabilities: [String]?) {
+        let launched = try await launcher.launchAgent(standardError: standardError)
+        let hello = HelloObserver(next: nil)
+        let mux = Mux(transport: launched.transport, configuration: MuxConfiguration(observer: hello))
         mux.start()
         defer { mux.close() }
         do {
-            return try await mux.pathQuery(PathQuery(directories: directories)).entries ?? []
+            if askingForHello { try mux.sendWithoutWaiting(.config(AgentConfiguration(extensions: ["hello"]))) }
+            return (try await mux.pathQuery(query), hello.capabilities)
         } catch {
             throw ExecutionError(.protocolFailure, "the agent did not answer the PATH query: \(error)", cause: error)
         }
