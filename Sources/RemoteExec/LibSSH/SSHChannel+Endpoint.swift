@@ -43,16 +43,13 @@ extension SSHChannel: SSHChannelEndpoint {
     }
 
     func receiveEnded() {
-        if state.withLock({ $0.frameSink != nil }) {
-            state.withLock { $0.outputEnded = true }
-            flushToSink()
-            return
-        }
-        let waiter = state.withLock { state in
+        let (hasSink, waiter) = state.withLock { state in
             state.outputEnded = true
+            guard state.frameSink == nil else { return (true, nil as CheckedContinuation<Result<SSHChannelChunk?, SSHError>, Never>?) }
             defer { state.outputWaiter = nil }
-            return state.outputHead < state.output.count ? nil : state.outputWaiter
+            return (false, state.outputHead < state.output.count ? nil : state.outputWaiter)
         }
+        if hasSink { flushToSink() }
         waiter?.resume(returning: .success(nil))
     }
 
