@@ -2,6 +2,7 @@
 #include "CSystemExtras.h"
 #include <fcntl.h>
 #include <sys/uio.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -22,6 +23,23 @@ int mproxy_spawn_add_close_from(posix_spawn_file_actions_t *actions, int lowest)
 
 int mproxy_pipe_close_on_exec(int descriptors[2]) {
     return pipe2(descriptors, O_CLOEXEC);
+}
+
+long mproxy_splice(int from, long long *offset, int to, unsigned long count) {
+#ifdef SPLICE_F_MOVE
+    loff_t position = offset ? (loff_t)*offset : 0;
+    ssize_t moved = splice(from, offset ? &position : NULL, to, NULL, count, SPLICE_F_MOVE);
+    if (offset && moved > 0) *offset = (long long)position;
+    return (long)moved;
+#else
+    errno = EINVAL;
+    return -1;
+#endif
+}
+
+int mproxy_readable_byte_count(int descriptor) {
+    int count = 0;
+    return ioctl(descriptor, FIONREAD, &count) == 0 ? count : -1;
 }
 
 int mproxy_set_pipe_size(int descriptor, int size) {

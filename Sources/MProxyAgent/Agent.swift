@@ -136,6 +136,8 @@ final class Agent: Sendable {
 /// Shows the agent every frame the client sends, before the mux dispatches it.
 private struct ModeObserver: FrameObserver {
     let agent: Agent
+    /// The agent's own output may be spliced past it.
+    var observesSentFrames: Bool { false }
 
     func observe(_ frame: Frame, direction: FrameDirection) throws {
         guard direction == .receive else { return }

@@ -52,3 +52,18 @@ public protocol FrameTransportEndpoint: Sendable {
     /// Writing failed; nothing more can be sent.
     func sendFailed(_ error: any Error)
 }
+
+/// A transport that can write a frame whose payload moves from another descriptor to its output
+/// inside the kernel (`splice`), never entering the process: how the agent forwards bulk output.
+public protocol SplicingFrameTransport: FrameTransport {
+    /// Writes `envelope.header`, then `count` bytes from `source`, then `envelope.trailer`, after
+    /// every frame the endpoint queued before; blocks the calling thread until written. Frames
+    /// queued meanwhile follow it.
+    ///
+    /// - Parameters:
+    ///   - source: a pipe only the caller reads, holding at least `count` bytes now.
+    ///   - count: the payload's size, as `envelope` says.
+    /// - Throws: ``TransportError`` when the output failed (the endpoint hears it too) or the
+    ///   transport is closing (nothing was written).
+    func writeFrame(_ envelope: FrameEnvelope, payloadFrom source: Int32, count: Int) throws(TransportError)
+}

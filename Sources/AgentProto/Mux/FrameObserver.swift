@@ -11,4 +11,13 @@ public protocol FrameObserver: Sendable {
     /// - Throws: when the observer cannot keep the frame (a recorder's write failed); the mux reports
     ///   it to its owner instead of dropping it silently.
     func observe(_ frame: Frame, direction: FrameDirection) throws
+
+    /// Whether the observer needs the frames this side sends, payloads included. An observer that
+    /// only watches what arrives says false, and the mux may then send payloads it never reads
+    /// (``Mux/sendData(stream:splicing:from:)``). True unless implemented.
+    var observesSentFrames: Bool { get }
+}
+
+extension FrameObserver {
+    public var observesSentFrames: Bool { true }
 }

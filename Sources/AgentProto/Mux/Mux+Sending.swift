@@ -67,6 +67,33 @@ extension Mux {
         }
     }
 
+    /// Sends a Data frame on `stream` whose `count` payload bytes move from the pipe `descriptor` to
+    /// the transport inside the kernel (`splice`), never copied through this process; blocks the
+    /// calling thread until the frame is written, after every frame queued before it.
+    ///
+    /// For threads that forward a pipe (the agent's output pumps): `descriptor` must be a pipe only
+    /// the caller reads, holding at least `count` (1 or more) bytes now (`FIONREAD`). The peer
+    /// receives exactly the bytes ``sendBlocking(_:)`` would have sent.
+    ///
+    /// - Returns: false, having sent nothing, when this mux cannot splice: its transport does not,
+    ///   or an observer must see the payloads it sends (a recorder). Read the bytes and send them instead.
+    /// - Throws: ``MuxError`` when nothing can be sent any more.
+    public func sendData(stream: UInt32, splicing count: Int, from descriptor: Int32) throws(MuxError) -> Bool {
+        guard configuration.observer?.observesSentFrames != true, let splicing = transport as? any SplicingFrameTransport else {
+            return false
+        }
+        if let failure = state.withLock({ $0.machine.outputFailure }) { throw failure }
+        do {
+            try splicing.writeFrame(.data(stream: stream, payloadCount: count), payloadFrom: descriptor, count: count)
+        } catch {
+            if let failure = state.withLock({ $0.machine.outputFailure }) { throw failure }
+            throw error.code == .closed
+                ? MuxError(.closed, "the mux is closed; nothing more can be sent", cause: error)
+                : MuxError(.sendFailed, "writing to the peer failed; the connection is gone", cause: error)
+        }
+        return true
+    }
+
     /// The queued frames, observed and encoded into one buffer (the transport's writing thread).
     func takeOutboundBytes() -> [UInt8]? {
         let (frames, senders) = state.withLock { state in

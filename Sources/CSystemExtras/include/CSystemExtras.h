@@ -1,5 +1,5 @@
 // The few glibc calls Swift cannot import directly: GNU extensions hidden behind _GNU_SOURCE
-// (posix_spawn_file_actions_addchdir_np, addclosefrom_np), variadic functions (prctl) and raw
+// (posix_spawn_file_actions_addchdir_np, addclosefrom_np, splice), variadic functions (prctl) and raw
 // system calls (openat2). Used by the agent and by the client's process spawning.
 #ifndef C_SYSTEM_EXTRAS_H
 #define C_SYSTEM_EXTRAS_H
@@ -30,6 +30,15 @@ int mproxy_set_pipe_size(int descriptor, int size);
 /// returns the bytes written, or -1 with errno set (EAGAIN when nothing fits now, EOPNOTSUPP or
 /// ENOSYS where the flag is not supported).
 long mproxy_write_without_waiting(int descriptor, const void *_Nonnull bytes, unsigned long count);
+
+/// splice(2) (a GNU extension): moves up to `count` bytes between two descriptors, one of them a
+/// pipe, inside the kernel (SPLICE_F_MOVE); from a regular file, `offset` says where to read and
+/// advances; from a pipe it must be NULL. Blocks like a read or write would. Returns the bytes
+/// moved or -1 with errno set (EINVAL where either descriptor does not support splicing).
+long mproxy_splice(int from, long long *_Nullable offset, int to, unsigned long count);
+
+/// ioctl(FIONREAD): the bytes a pipe or socket holds for reading now; -1 with errno set.
+int mproxy_readable_byte_count(int descriptor);
 
 /// openat2(2) with `resolve` flags (RESOLVE_BENEATH = 0x08, RESOLVE_NO_MAGICLINKS = 0x02), Linux
 /// 5.6+; returns a descriptor or -1 with errno set (ENOSYS on older kernels).
