@@ -1,7 +1,8 @@
 // File operations run on a small pool of threads, not on the mux's receiving thread, so a slow
 // operation never delays exec traffic (Go runs them inline in its read loop). Replies may leave out
 // of order; the client matches them by id. The metadata look-ups (one quick system call each) are
-// the exception: handing them to a worker would cost more than the call.
+// the exception: handing them to a worker would cost more than the call. ReadAt replies are spliced:
+// the file's pages reach the client without being copied through the agent.
 
 import AgentProto
 import Glibc
@@ -15,6 +16,7 @@ final class FileOperationWorkers: Sendable {
     /// Set from the first Config when the client asked for `root`; every request then goes through it.
     private let confinement = Mutex<Result<WorkspaceConfinement, Errno>?>(nil)
     private let workers: BlockingWorkerPool
+    private let splicePipes = SplicePipes()
     /// Answered on the receiving thread: a stat round trip is dominated by thread wake-ups, and the
     /// hop to a worker is one of them.
     private static let answeredInline: Set<FileOperationCode> = [.stat, .lstat, .fstat, .readLink, .getWorkingDirectory]
@@ -52,8 +54,29 @@ final class FileOperationWorkers: Sendable {
             return
         }
         workers.submit { [self] in
+            if request.operation == .readAt, answerSpliced(request, reply: reply) { return }
             // A reply that cannot be sent means the connection is gone; the agent is ending anyway.
             try? reply.send(answer(request))
         }
+    }
+
+    /// Answers a ReadAt with the file's pages spliced through a private pipe to the client, never
+    /// copied into the agent (see SplicePipes); false, with nothing sent, when this read cannot be.
+    private func answerSpliced(_ request: FileOperationRequest, reply: FileOperationReply) -> Bool {
+        // A broken confinement refuses every request, ReadAt included; handles need no confining.
+        if case .failure? = confinement.withLock({ $0 }) { return false }
+        guard let pipe = splicePipes.take() else { return false }
+        defer { splicePipes.give(pipe) }
+        guard let (response, count) = server.readAt(request, splicingInto: pipe.write, pipeCapacity: pipe.capacity)
+        else { return false }
+        do {
+            if try reply.send(response, splicingData: count, from: pipe.read) { return true }
+        } catch {
+            return true  // the connection is gone; the agent is ending anyway
+        }
+        var withData = response
+        withData.data = SplicePipes.drain(pipe, count: count)
+        try? reply.send(withData)
+        return true
     }
 }

@@ -48,6 +48,66 @@ struct SplicedDataTests {
         }
     }
 
+    @Test("The envelope around a ReadAt answer's data is the FileResp frame's own encoding")
+    func fileResponseEnvelopeMatchesTheEncoder() {
+        let responses = [
+            FileOperationResponse(id: 1, count: 3),
+            FileOperationResponse(id: 70_000, count: 3, isEndOfFile: true),
+            FileOperationResponse(id: UInt32.max, errno: 5, errorMessage: "read /x: input/output error", count: 3),
+        ]
+        for response in responses {
+            for count in [1, 24, 256 << 10] {
+                var withData = response
+                withData.data = Self.payload(stream: 9, index: count, size: count)
+                withData.count = Int64(count)
+                var withoutData = withData
+                withoutData.data = []
+                let envelope = FrameEnvelope.fileOperationResponse(withoutData, payloadCount: count)
+                #expect(
+                    envelope.header + withData.data + envelope.trailer
+                        == Frame.fileOperationResponse(withData).encodedBytes())
+            }
+        }
+    }
+
+    @Test("A ReadAt spliced into a pipe answers as the copying ReadAt does, and the pipe holds its bytes")
+    func splicedReadAtMatchesTheCopyingOne() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("readat-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        let contents = Self.payload(stream: 4, index: 0, size: 100_000)
+        try Data(contents).write(to: URL(fileURLWithPath: path))
+        let server = FileOperationServer()
+        let handle = server.handle(FileOperationRequest(id: 1, operation: .open, path: path)).handle
+        let pipe = try Self.makePipe()
+        defer {
+            close(pipe.read)
+            close(pipe.write)
+        }
+        // Whole, short at the end, past the end, and a closed handle (below).
+        for (offset, size) in [(Int64(0), Int64(60_000)), (90_000, 20_000), (200_000, 10)] {
+            let request = FileOperationRequest(id: 7, operation: .readAt, handle: handle, offset: offset, size: size)
+            let copied = server.handle(request)
+            let spliced = try #require(server.readAt(request, splicingInto: pipe.write, pipeCapacity: 64 << 10))
+            #expect(spliced.splicedCount == copied.data.count)
+            var answer = spliced.response
+            answer.data = [UInt8](repeating: 0, count: spliced.splicedCount)
+            let drained = answer.data.withUnsafeMutableBytes { Glibc.read(pipe.read, $0.baseAddress, $0.count) }
+            #expect(drained == spliced.splicedCount)
+            #expect(answer == copied)
+        }
+        // Larger than the pipe: not for splicing, nothing moved.
+        let large = FileOperationRequest(id: 8, operation: .readAt, handle: handle, size: 70_000)
+        #expect(server.readAt(large, splicingInto: pipe.write, pipeCapacity: 64 << 10) == nil)
+        #expect(Self.readableByteCount(pipe.read) == 0)
+        _ = server.handle(FileOperationRequest(id: 9, operation: .close, handle: handle))
+        let closed = try #require(
+            server.readAt(
+                FileOperationRequest(id: 10, operation: .readAt, handle: handle, size: 10), splicingInto: pipe.write,
+                pipeCapacity: 64 << 10))
+        #expect(closed.splicedCount == 0)
+        #expect(closed.response.errno == 9)
+    }
+
     @Test("Spliced frames keep their place among queued frames, on one stream and across streams")
     func splicedAndQueuedFramesInterleave() async throws {
         let towardsReceiver = try Self.makePipe()

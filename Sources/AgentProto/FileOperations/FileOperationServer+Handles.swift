@@ -30,31 +30,73 @@ extension FileOperationServer {
 
     func readAt(_ request: FileOperationRequest) -> FileOperationResponse {
         withHandle(request) { entry in
-            if request.size <= 0 { return FileOperationResponse(id: request.id) }
-            if request.size > Int64(maximumReadSize) {
-                return .failure(
-                    id: request.id,
-                    .invalidArgument,
-                    message: "read \(entry.path): size \(request.size) exceeds the limit of \(maximumReadSize) bytes"
-                )
-            }
-            if request.offset < 0 {
-                return .failure(id: request.id, .invalidArgument, message: "readat \(entry.path): negative offset")
-            }
+            if let refusal = refusal(ofReadAt: request, on: entry) { return refusal }
             let outcome = DescriptorSyscalls.read(entry.descriptor, count: Int(request.size), at: request.offset)
-            var response = FileOperationResponse(
-                id: request.id,
-                data: outcome.bytes,
-                count: Int64(outcome.bytes.count),
-                isEndOfFile: outcome.reachedEnd
-            )
-            if let error = outcome.error {
-                let failure = FileOperationResponse.failure(id: request.id, error, operation: "read", paths: entry.path)
-                response.errno = failure.errno
-                response.errorMessage = failure.errorMessage
-            }
-            return response
+            return readAtResponse(
+                request, entry, data: outcome.bytes, count: outcome.bytes.count, reachedEnd: outcome.reachedEnd,
+                error: outcome.error)
         }
+    }
+
+    /// Answers a ReadAt with the bytes moved from the file into `pipe` (`splice`), never copied into
+    /// memory: the reply's payload then goes from the pipe to the client the same way
+    /// (``FileOperationReply/send(_:splicingData:from:)``).
+    ///
+    /// - Parameters:
+    ///   - request: a ReadAt.
+    ///   - pipe: an empty pipe this caller alone uses, holding at least `pipeCapacity` bytes.
+    /// - Returns: the response (its data left out, its count set) and how many bytes `pipe` holds for
+    ///   it; nil, with nothing moved, when this read is not for splicing (not a ReadAt, larger than
+    ///   the pipe, or a file that cannot splice): answer it with ``handle(_:)``.
+    public func readAt(
+        _ request: FileOperationRequest, splicingInto pipe: Int32, pipeCapacity: Int
+    ) -> (response: FileOperationResponse, splicedCount: Int)? {
+        guard request.operation == .readAt, request.size > 0, request.size <= Int64(pipeCapacity) else { return nil }
+        var splicedCount = 0
+        var isSpliceable = true
+        let response = withHandle(request) { entry in
+            if let refusal = refusal(ofReadAt: request, on: entry) { return refusal }
+            guard
+                let outcome = DescriptorSyscalls.spliceRead(
+                    entry.descriptor, count: Int(request.size), at: request.offset, into: pipe)
+            else {
+                isSpliceable = false
+                return FileOperationResponse(id: request.id)
+            }
+            splicedCount = outcome.count
+            return readAtResponse(
+                request, entry, data: [], count: outcome.count, reachedEnd: outcome.reachedEnd, error: outcome.error)
+        }
+        return isSpliceable ? (response, splicedCount) : nil
+    }
+
+    /// Why a ReadAt cannot be served at all, or nil when it can.
+    private func refusal(ofReadAt request: FileOperationRequest, on entry: FileHandleTable.Entry) -> FileOperationResponse? {
+        if request.size <= 0 { return FileOperationResponse(id: request.id) }
+        if request.size > Int64(maximumReadSize) {
+            return .failure(
+                id: request.id,
+                .invalidArgument,
+                message: "read \(entry.path): size \(request.size) exceeds the limit of \(maximumReadSize) bytes"
+            )
+        }
+        if request.offset < 0 {
+            return .failure(id: request.id, .invalidArgument, message: "readat \(entry.path): negative offset")
+        }
+        return nil
+    }
+
+    private func readAtResponse(
+        _ request: FileOperationRequest, _ entry: FileHandleTable.Entry, data: [UInt8], count: Int, reachedEnd: Bool,
+        error: Errno?
+    ) -> FileOperationResponse {
+        var response = FileOperationResponse(id: request.id, data: data, count: Int64(count), isEndOfFile: reachedEnd)
+        if let error {
+            let failure = FileOperationResponse.failure(id: request.id, error, operation: "read", paths: entry.path)
+            response.errno = failure.errno
+            response.errorMessage = failure.errorMessage
+        }
+        return response
     }
 
     func writeAt(_ request: FileOperationRequest) -> FileOperationResponse {

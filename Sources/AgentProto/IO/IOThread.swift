@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+// The module's C headers (spawn.h) also declare the pthread types; with member import visibility a
+// release build may resolve `pthread_attr_t()` to them.
+import CSystemExtras
 
 /// A dedicated pthread for blocking I/O, so blocking calls never run on Swift's cooperative pool.
 ///

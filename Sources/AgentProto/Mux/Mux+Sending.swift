@@ -79,12 +79,18 @@ extension Mux {
     ///   or an observer must see the payloads it sends (a recorder). Read the bytes and send them instead.
     /// - Throws: ``MuxError`` when nothing can be sent any more.
     public func sendData(stream: UInt32, splicing count: Int, from descriptor: Int32) throws(MuxError) -> Bool {
+        try sendSpliced(.data(stream: stream, payloadCount: count), count: count, from: descriptor)
+    }
+
+    /// Writes a frame whose `count` payload bytes come from the pipe `descriptor` (see
+    /// ``sendData(stream:splicing:from:)``); false when this mux cannot splice.
+    func sendSpliced(_ envelope: @autoclosure () -> FrameEnvelope, count: Int, from descriptor: Int32) throws(MuxError) -> Bool {
         guard configuration.observer?.observesSentFrames != true, let splicing = transport as? any SplicingFrameTransport else {
             return false
         }
         if let failure = state.withLock({ $0.machine.outputFailure }) { throw failure }
         do {
-            try splicing.writeFrame(.data(stream: stream, payloadCount: count), payloadFrom: descriptor, count: count)
+            try splicing.writeFrame(envelope(), payloadFrom: descriptor, count: count)
         } catch {
             if let failure = state.withLock({ $0.machine.outputFailure }) { throw failure }
             throw error.code == .closed
