@@ -81,6 +81,40 @@ struct AgentStreamTests {
         #expect(result.standardError.count == 200 * 65536)
     }
 
+    @Test("Bulk output (spliced) and small writes (copied) arrive byte for byte and in order on each stream")
+    func splicedAndCopiedOutputKeepTheirOrder() async throws {
+        // Each round: a line, 40,000 bytes of a file (spliced: more than the 16 KiB threshold), a
+        // line on stderr, then a burst big enough to splice on stderr too.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agent-splice-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let block = directory.appendingPathComponent("block")
+        try Data((0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }).write(to: block)
+        let script = """
+            i=0; while [ $i -lt 60 ]; do
+              printf 'line %d\\n' $i; cat '\(block.path)'; printf 'err %d\\n' $i >&2
+              if [ $((i % 5)) -eq 0 ]; then cat '\(block.path)' >&2; fi; i=$((i+1))
+            done
+            """
+        let result = try await AgentProcess.run(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", script]))
+        let local = Process()
+        local.executableURL = URL(fileURLWithPath: "/bin/sh")
+        local.arguments = ["-c", script]
+        let output = Pipe()
+        let errors = Pipe()
+        local.standardOutput = output
+        local.standardError = errors
+        try local.run()
+        async let expectedError = errors.fileHandleForReading.readToEnd()
+        let expectedOutput = try output.fileHandleForReading.readToEnd() ?? Data()
+        local.waitUntilExit()
+        let lineBytes = 10 * "line 0\n".utf8.count + 50 * "line 10\n".utf8.count
+        #expect(result.standardOutput.count == 60 * 40_000 + lineBytes)
+        #expect(result.standardOutput == [UInt8](expectedOutput))
+        #expect(result.standardError == [UInt8](try await expectedError ?? Data()))
+        #expect(result.status.code == 0)
+    }
+
     @Test("An agent killed with SIGKILL still gets its command's process group hung up, by its orphan guard")
     func killedAgentLeavesNothingRunning() async throws {
         let agent = try AgentProcess()
