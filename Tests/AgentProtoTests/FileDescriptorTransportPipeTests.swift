@@ -69,14 +69,7 @@ struct FileDescriptorTransportPipeTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (stream, reader) in zip(streams, readers) {
                 group.addTask {
-                    var received: [UInt8] = []
-                    var chunks = 0
-                    for try await chunk in reader {
-                        received += chunk
-                        chunks += 1
-                        // Slower than the senders, so the pipe fills and writes come out partial.
-                        if chunks % 8 == 0 { try await Task.sleep(for: .milliseconds(1)) }
-                    }
+                    let received = try await reader.readAllSlowly()
                     var expected: [UInt8] = []
                     for index in 0..<frameCount {
                         expected += Self.payload(stream: stream, index: index, size: sizes[(index + Int(stream)) % sizes.count])
