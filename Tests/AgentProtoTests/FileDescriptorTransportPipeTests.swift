@@ -66,19 +66,8 @@ struct FileDescriptorTransportPipeTests {
             }.start()
         }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (stream, reader) in zip(streams, readers) {
-                group.addTask {
-                    let received = try await reader.readAllSlowly()
-                    var expected: [UInt8] = []
-                    for index in 0..<frameCount {
-                        expected += Self.payload(stream: stream, index: index, size: sizes[(index + Int(stream)) % sizes.count])
-                    }
-                    #expect(received.count == expected.count)
-                    #expect(received == expected)
-                }
-            }
-            try await group.waitForAll()
+        try await expectSlowReaders(Array(zip(streams, readers))) { stream in
+            (0..<frameCount).flatMap { Self.payload(stream: stream, index: $0, size: sizes[($0 + Int(stream)) % sizes.count]) }
         }
         sender.close()
         receiver.close()
