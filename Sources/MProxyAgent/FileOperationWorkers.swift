@@ -19,10 +19,13 @@ final class FileOperationWorkers: Sendable {
     private let splicePipes = SplicePipes()
     /// Answered on the receiving thread: a stat round trip is dominated by thread wake-ups, and the
     /// hop to a worker is one of them.
-    private static let answeredInline: Set<FileOperationCode> = [.stat, .lstat, .fstat, .readLink, .getWorkingDirectory]
+    private static let answeredInline: Set<FileOperationCode> = [
+        .stat, .lstat, .fstat, .readLink, .getWorkingDirectory,
+    ]
 
     init(workerCount: Int = 4) {
-        workers = BlockingWorkerPool(name: "file operations", threadCount: workerCount, stackSize: AgentThread.stackSize)
+        workers = BlockingWorkerPool(
+            name: "file operations", threadCount: workerCount, stackSize: AgentThread.stackSize)
     }
 
     /// Confines every later request beneath `rootPath` (called before the first request arrives);
@@ -42,7 +45,8 @@ final class FileOperationWorkers: Sendable {
         case nil: return server.handle(request)
         case .success(let confinement)?: return confinement.handle(request, with: server)
         case .failure(let error)?:
-            return .failure(id: request.id, error, message: "workspace root: \(error.goText); the agent refuses every path")
+            return .failure(
+                id: request.id, error, message: "workspace root: \(error.goText); the agent refuses every path")
         }
     }
 

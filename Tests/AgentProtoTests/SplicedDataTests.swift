@@ -20,7 +20,9 @@ struct SplicedDataTests {
 
     private static func makePipe() throws -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]
-        guard pipe(&descriptors) == 0 else { throw TransportError(.setupFailed, systemErrorNumber: errno, "pipe failed") }
+        guard pipe(&descriptors) == 0 else {
+            throw TransportError(.setupFailed, systemErrorNumber: errno, "pipe failed")
+        }
         return (descriptors[0], descriptors[1])
     }
 
@@ -112,8 +114,12 @@ struct SplicedDataTests {
     func splicedAndQueuedFramesInterleave() async throws {
         let towardsReceiver = try Self.makePipe()
         let towardsSender = try Self.makePipe()
-        let sender = Mux(transport: try FileDescriptorTransport(reading: towardsSender.read, writing: towardsReceiver.write, closesDescriptors: true))
-        let receiver = Mux(transport: try FileDescriptorTransport(reading: towardsReceiver.read, writing: towardsSender.write, closesDescriptors: true))
+        let sender = Mux(
+            transport: try FileDescriptorTransport(
+                reading: towardsSender.read, writing: towardsReceiver.write, closesDescriptors: true))
+        let receiver = Mux(
+            transport: try FileDescriptorTransport(
+                reading: towardsReceiver.read, writing: towardsSender.write, closesDescriptors: true))
         let streams: [UInt32] = [1, 2, 3]
         let frameCount = 60
         let sizes = [1, 900, 20 << 10, 64 << 10]
@@ -126,7 +132,8 @@ struct SplicedDataTests {
         for stream in streams {
             Thread {
                 for index in 0..<frameCount {
-                    let payload = Self.payload(stream: stream, index: index, size: sizes[(index + Int(stream)) % sizes.count])
+                    let payload = Self.payload(
+                        stream: stream, index: index, size: sizes[(index + Int(stream)) % sizes.count])
                     // Streams 1 and 2 alternate spliced and queued frames; stream 3 only queues.
                     if stream != 3 && index % 2 == 0, let source = try? Self.pipeHolding(payload) {
                         if (try? sender.sendData(stream: stream, splicing: payload.count, from: source.read)) == true {
@@ -143,7 +150,9 @@ struct SplicedDataTests {
         }
 
         try await expectSlowReaders(Array(zip(streams, readers))) { stream in
-            (0..<frameCount).flatMap { Self.payload(stream: stream, index: $0, size: sizes[($0 + Int(stream)) % sizes.count]) }
+            (0..<frameCount).flatMap {
+                Self.payload(stream: stream, index: $0, size: sizes[($0 + Int(stream)) % sizes.count])
+            }
         }
         // Half the frames of two streams went by splice.
         #expect(splicedCount.withLock { $0 } == frameCount)
@@ -176,7 +185,8 @@ struct SplicedDataTests {
         close(input.write)
 
         let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        let expected = Frame.data(stream: 2, [7]).encodedBytes() + Frame.data(stream: 1, payload).encodedBytes()
+        let expected =
+            Frame.data(stream: 2, [7]).encodedBytes() + Frame.data(stream: 1, payload).encodedBytes()
             + Frame.eof(stream: 1).encodedBytes()
         #expect(written == expected)
         #expect(Self.readableByteCount(source.read) == 0)
@@ -194,7 +204,8 @@ struct SplicedDataTests {
             close(fromPeer.write)
         }
         let sender = Mux(
-            transport: try FileDescriptorTransport(reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true),
+            transport: try FileDescriptorTransport(
+                reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true),
             configuration: MuxConfiguration(observer: Watcher()))
         sender.start()
         let source = try Self.pipeHolding([1, 2, 3])
@@ -215,7 +226,9 @@ struct SplicedDataTests {
             close(towardsPeer.read)
             close(fromPeer.write)
         }
-        let sender = Mux(transport: try FileDescriptorTransport(reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true))
+        let sender = Mux(
+            transport: try FileDescriptorTransport(
+                reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true))
         sender.start()
         sender.close()
         let source = try Self.pipeHolding([1, 2, 3])

@@ -1,8 +1,8 @@
 // Operations on open handles: Open, Create, OpenFile, Close, ReadAt, WriteAt, Fsync, Fstat, Ftruncate.
 
 import Glibc
-import SystemPackage
 import Synchronization
+import SystemPackage
 
 extension FileOperationServer {
     func open(_ request: FileOperationRequest, flags: Int32, mode: UInt32) -> FileOperationResponse {
@@ -71,7 +71,9 @@ extension FileOperationServer {
     }
 
     /// Why a ReadAt cannot be served at all, or nil when it can.
-    private func refusal(ofReadAt request: FileOperationRequest, on entry: FileHandleTable.Entry) -> FileOperationResponse? {
+    private func refusal(ofReadAt request: FileOperationRequest, on entry: FileHandleTable.Entry)
+        -> FileOperationResponse?
+    {
         if request.size <= 0 { return FileOperationResponse(id: request.id) }
         if request.size > Int64(maximumReadSize) {
             return .failure(
@@ -113,7 +115,8 @@ extension FileOperationServer {
             let (count, error) = DescriptorSyscalls.write(entry.descriptor, request.data, at: offset)
             var response = FileOperationResponse(id: request.id, count: Int64(count))
             if let error {
-                let failure = FileOperationResponse.failure(id: request.id, error, operation: "write", paths: entry.path)
+                let failure = FileOperationResponse.failure(
+                    id: request.id, error, operation: "write", paths: entry.path)
                 response.errno = failure.errno
                 response.errorMessage = failure.errorMessage
             }

@@ -44,7 +44,8 @@ extension FileDescriptorTransport {
     /// someone else writes.
     private func claimForSplicer() throws(TransportError) -> (any FrameTransportEndpoint, ArraySlice<UInt8>?) {
         while true {
-            let claim = try state.withLock { (state) throws(TransportError) -> (any FrameTransportEndpoint, ArraySlice<UInt8>?)? in
+            let claim = try state.withLock {
+                (state) throws(TransportError) -> (any FrameTransportEndpoint, ArraySlice<UInt8>?)? in
                 guard let endpoint = state.endpoint, !state.isClosing, !state.hasWriteFailed else {
                     throw TransportError(.closed, "the transport is closed or failed; nothing more can be written")
                 }

@@ -21,13 +21,16 @@ public struct FileOperationReply: Sendable {
     /// - Returns: false, having sent nothing, when the mux cannot splice: read the bytes out of the
     ///   pipe into the response's data and ``send(_:)`` it.
     /// - Throws: ``MuxError`` when nothing can be sent any more.
-    public func send(_ response: FileOperationResponse, splicingData count: Int, from descriptor: Int32) throws(MuxError) -> Bool {
+    public func send(_ response: FileOperationResponse, splicingData count: Int, from descriptor: Int32)
+        throws(MuxError) -> Bool
+    {
         var response = response
         response.id = requestID
         guard count > 0 else {
             try mux.sendWithoutWaiting(.fileOperationResponse(response))
             return true
         }
-        return try mux.sendSpliced(.fileOperationResponse(response, payloadCount: count), count: count, from: descriptor)
+        return try mux.sendSpliced(
+            .fileOperationResponse(response, payloadCount: count), count: count, from: descriptor)
     }
 }

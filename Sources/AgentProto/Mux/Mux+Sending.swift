@@ -84,8 +84,12 @@ extension Mux {
 
     /// Writes a frame whose `count` payload bytes come from the pipe `descriptor` (see
     /// ``sendData(stream:splicing:from:)``); false when this mux cannot splice.
-    func sendSpliced(_ envelope: @autoclosure () -> FrameEnvelope, count: Int, from descriptor: Int32) throws(MuxError) -> Bool {
-        guard configuration.observer?.observesSentFrames != true, let splicing = transport as? any SplicingFrameTransport else {
+    func sendSpliced(_ envelope: @autoclosure () -> FrameEnvelope, count: Int, from descriptor: Int32) throws(MuxError)
+        -> Bool
+    {
+        guard configuration.observer?.observesSentFrames != true,
+            let splicing = transport as? any SplicingFrameTransport
+        else {
             return false
         }
         if let failure = state.withLock({ $0.machine.outputFailure }) { throw failure }

@@ -1,5 +1,5 @@
-import Testing
 import AgentProto
+import Testing
 
 extension MuxStream {
     /// Reads the stream to its end, pausing a millisecond every eighth chunk: a consumer slower than
