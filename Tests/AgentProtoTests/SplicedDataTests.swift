@@ -197,46 +197,41 @@ struct SplicedDataTests {
         struct Watcher: FrameObserver {
             func observe(_ frame: Frame, direction: FrameDirection) throws {}
         }
-        let towardsPeer = try Self.makePipe()
-        let fromPeer = try Self.makePipe()
-        defer {
-            close(towardsPeer.read)
-            close(fromPeer.write)
+        try Self.withStartedSender(observer: Watcher()) { (sender: Mux, source: Int32) throws in
+            #expect(try sender.sendData(stream: 1, splicing: 3, from: source) == false)
+            #expect(Self.readableByteCount(source) == 3)
         }
-        let sender = Mux(
-            transport: try FileDescriptorTransport(
-                reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true),
-            configuration: MuxConfiguration(observer: Watcher()))
-        sender.start()
-        let source = try Self.pipeHolding([1, 2, 3])
-        defer {
-            close(source.read)
-            close(source.write)
-        }
-        #expect(try sender.sendData(stream: 1, splicing: 3, from: source.read) == false)
-        #expect(Self.readableByteCount(source.read) == 3)
-        sender.close()
     }
 
     @Test("After the mux closed, splicing throws and takes nothing from the pipe")
     func closedMuxRefusesToSplice() throws {
-        let towardsPeer = try Self.makePipe()
-        let fromPeer = try Self.makePipe()
+        try Self.withStartedSender { (sender: Mux, source: Int32) throws in
+            sender.close()
+            #expect(throws: MuxError.self) { try sender.sendData(stream: 1, splicing: 3, from: source) }
+            #expect(Self.readableByteCount(source) == 3)
+        }
+    }
+
+    /// Runs `body` with a started mux writing into a pipe nobody reads, and a pipe holding 3 bytes
+    /// to splice from; closes everything afterwards.
+    private static func withStartedSender(
+        observer: (any FrameObserver)? = nil, _ body: (Mux, Int32) throws -> Void
+    ) throws {
+        let towardsPeer = try makePipe()
+        let fromPeer = try makePipe()
+        let source = try pipeHolding([1, 2, 3])
         defer {
             close(towardsPeer.read)
             close(fromPeer.write)
-        }
-        let sender = Mux(
-            transport: try FileDescriptorTransport(
-                reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true))
-        sender.start()
-        sender.close()
-        let source = try Self.pipeHolding([1, 2, 3])
-        defer {
             close(source.read)
             close(source.write)
         }
-        #expect(throws: MuxError.self) { try sender.sendData(stream: 1, splicing: 3, from: source.read) }
-        #expect(Self.readableByteCount(source.read) == 3)
+        let sender = Mux(
+            transport: try FileDescriptorTransport(
+                reading: fromPeer.read, writing: towardsPeer.write, closesDescriptors: true),
+            configuration: MuxConfiguration(observer: observer))
+        sender.start()
+        defer { sender.close() }
+        try body(sender, source.read)
     }
 }
