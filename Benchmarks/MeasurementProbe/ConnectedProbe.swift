@@ -43,14 +43,21 @@ struct ConnectedProbe {
     /// Stat of one path, one call at a time.
     func stat(path: String, count: Int) async throws -> [String: Any] {
         try await withFileSystem { fileSystem in
-            for _ in 0..<50 { _ = try await fileSystem.info(forFileAt: path) }
-            var samples: [Double] = []
-            for _ in 0..<count {
-                let start = ContinuousClock.now
-                _ = try await fileSystem.info(forFileAt: path)
-                samples.append((ContinuousClock.now - start).microseconds)
+            func stats() async throws -> [Double] {
+                for _ in 0..<50 { _ = try await fileSystem.info(forFileAt: path) }
+                var samples: [Double] = []
+                for _ in 0..<count {
+                    let start = ContinuousClock.now
+                    _ = try await fileSystem.info(forFileAt: path)
+                    samples.append((ContinuousClock.now - start).microseconds)
+                }
+                return samples
             }
-            return ["samples_us": samples]
+            let pooled = try await stats()
+            let onReceivingThread = try await withTaskExecutorPreference(fileSystem.receivingExecutor) {
+                try await stats()
+            }
+            return ["samples_us": onReceivingThread, "pool_samples_us": pooled]
         }
     }
 

@@ -22,8 +22,9 @@ enum MuxRoundTrip {
         let server = Mux(
             transport: try FileDescriptorTransport(reading: descriptors[1], writing: descriptors[1], closesDescriptors: true),
             handlers: handlers)
-        let client = Mux(
-            transport: try FileDescriptorTransport(reading: descriptors[0], writing: descriptors[0], closesDescriptors: true))
+        let clientTransport = try FileDescriptorTransport(
+            reading: descriptors[0], writing: descriptors[0], closesDescriptors: true)
+        let client = Mux(transport: clientTransport)
         server.start()
         client.start()
         defer {
@@ -32,6 +33,18 @@ enum MuxRoundTrip {
         }
         let request = FileOperationRequest(operation: .stat, path: "/home/builder/project/Package.swift")
         for _ in 0..<1000 { _ = try await client.fileOperation(request) }
+        let pooled = try await roundTrips(count: count, of: request, through: client)
+        let onReceivingThread = try await withTaskExecutorPreference(clientTransport.receivingExecutor) {
+            try await roundTrips(count: count, of: request, through: client)
+        }
+        return [
+            "samples_us": onReceivingThread, "pool_samples_us": pooled, "echo_samples_us": try echo(count: count),
+        ]
+    }
+
+    private static func roundTrips(count: Int, of request: FileOperationRequest, through client: Mux) async throws
+        -> [Double]
+    {
         var samples: [Double] = []
         samples.reserveCapacity(count)
         for _ in 0..<count {
@@ -39,7 +52,7 @@ enum MuxRoundTrip {
             _ = try await client.fileOperation(request)
             samples.append((ContinuousClock.now - start).microseconds)
         }
-        return ["samples_us": samples, "echo_samples_us": try echo(count: count)]
+        return samples
     }
 
     /// 64 bytes there and back over a socketpair, a thread at each end.

@@ -8,6 +8,14 @@ public protocol FileOperationClient: Sendable {
     /// - Returns: the response; a failed operation is a response with `errno` set, not a throw.
     /// - Throws: when the connection ends or the task is cancelled first.
     func fileOperation(_ request: FileOperationRequest) async throws -> FileOperationResponse
+
+    /// The executor of the thread that receives the responses, if there is one (``Mux/receivingExecutor``);
+    /// `nil` by default.
+    var receivingExecutor: (any TaskExecutor)? { get }
+}
+
+extension FileOperationClient {
+    public var receivingExecutor: (any TaskExecutor)? { nil }
 }
 
 extension Mux: FileOperationClient {}

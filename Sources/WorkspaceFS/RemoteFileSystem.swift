@@ -39,6 +39,20 @@ public struct RemoteFileSystem: Sendable {
             setsSymbolicLinkTimes: agentCapabilities.contains("chtimes-nofollow"))
     }
 
+    /// Runs a task on the thread that receives the agent's responses, when the connection has one.
+    /// A task that prefers it skips a thread wake-up per call: about 20 % of a `stat` round trip on
+    /// a loopback connection. Use it for runs of small calls from code that does not block (no
+    /// local file I/O, no long computation): while the task runs, the connection receives nothing.
+    ///
+    /// ```swift
+    /// let sizes = try await withTaskExecutorPreference(fs.receivingExecutor) {
+    ///     var sizes: [Int64] = []
+    ///     for path in paths { sizes.append(try await fs.info(forFileAt: path).size) }
+    ///     return sizes
+    /// }
+    /// ```
+    public var receivingExecutor: (any TaskExecutor)? { client.receivingExecutor }
+
     /// Sends one request and turns an error response into a ``WorkspaceFSError``.
     ///
     /// - Parameter path: the path named in errors.

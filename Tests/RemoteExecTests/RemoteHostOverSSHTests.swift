@@ -159,4 +159,34 @@ struct RemoteHostOverSSHTests {
             #expect(error?.code == .connectionLost)
         }
     }
+
+    @Test("file operations from a task on the session thread are answered there, and a lost connection fails them instead of stranding the task")
+    func fileOperationsOnTheSessionThread() async throws {
+        try await withTestSSHServer { server in
+            let host = try await Self.connect(server)
+            defer { host.close() }
+            let service = try await host.startFileService()
+            defer { service.close() }
+            let executor = try #require(service.mux.receivingExecutor)
+            let threads = try await withTaskExecutorPreference(executor) {
+                var threads: [pthread_t] = []
+                for _ in 0..<20 {
+                    let root = try await service.mux.fileOperation(FileOperationRequest(operation: .stat, path: "/"))
+                    #expect(root.errno == 0 && root.status?.isDirectory == true)
+                    let missing = try await service.mux.fileOperation(
+                        FileOperationRequest(operation: .stat, path: "/no/such/file"))
+                    #expect(missing.errno == 2)
+                    threads.append(pthread_self())
+                }
+                return threads
+            }
+            #expect(threads.allSatisfy { pthread_equal($0, threads[0]) != 0 })
+            server.killConnections()
+            await #expect(throws: MuxError.self) {
+                try await withTaskExecutorPreference(executor) {
+                    while true { _ = try await service.mux.fileOperation(FileOperationRequest(operation: .stat, path: "/")) }
+                }
+            }
+        }
+    }
 }

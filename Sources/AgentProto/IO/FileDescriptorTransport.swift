@@ -63,6 +63,8 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
     let outputIsSocket: Bool
     private let readBufferSize: Int
     private let readerWake: WakeDescriptor
+    /// Runs tasks that prefer it on the reader thread (see ``ReceivingThreadExecutor``).
+    private let readerThreadExecutor: ReceivingThreadExecutor
     let writerWake: WakeDescriptor
     let state = Mutex(State())
     /// Signalled as each thread finishes, for ``waitUntilFinished()``.
@@ -93,7 +95,9 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
         let kind = fstat(outputDescriptor, &status) == 0 ? status.st_mode & S_IFMT : 0
         outputIsSocket = kind == S_IFSOCK
         state.withLock { $0.writesThrough = kind == S_IFIFO || kind == S_IFSOCK }
-        readerWake = try WakeDescriptor()
+        let readerWake = try WakeDescriptor()
+        self.readerWake = readerWake
+        readerThreadExecutor = ReceivingThreadExecutor { readerWake.wake() }
         do {
             writerWake = try WakeDescriptor()
         } catch {
@@ -123,6 +127,7 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
             try IOThread.start(name: "mux-writer") { [self] in writeLoop(endpoint) }.detach()
             state.withLock { $0.startedThreadCount += 1 }
         } catch {
+            if state.withLock({ $0.startedThreadCount == 0 }) { readerThreadExecutor.stop() }
             endpoint.sendFailed(error)
             close()
         }
@@ -137,6 +142,9 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
         case .useThread: writerWake.wake()
         }
     }
+
+    /// The reader thread's executor.
+    public var receivingExecutor: (any TaskExecutor)? { readerThreadExecutor }
 
     /// Wakes the reader thread, which checks whether it may read again.
     public func resumeReceiving() {
@@ -189,6 +197,7 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBufferSize, alignment: 16)
         defer {
             buffer.deallocate()
+            readerThreadExecutor.stop()
             if closesDescriptors && inputDescriptor != outputDescriptor { closeDescriptor(inputDescriptor) }
             threadFinished()
         }
@@ -201,9 +210,12 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
                 endpoint.receiveEnded(TransportError(.closed, "this side closed the transport"))
                 return
             }
+            readerThreadExecutor.runJobs()
+            guard readerThreadExecutor.beginWaiting() else { continue }
             // While paused, poll only the wake-up descriptor: the unread bytes wait in the kernel.
             let count: nfds_t = endpoint.isReceivingPaused ? 1 : 2
             let ready = poll(&descriptors, count, -1)
+            readerThreadExecutor.endWaiting()
             if ready < 0 {
                 if errno == EINTR { continue }
                 endpoint.receiveEnded(TransportError(.readFailed, systemErrorNumber: errno, "poll failed"))

@@ -31,6 +31,14 @@ public protocol FrameTransport: Sendable {
     /// Stops both directions: writes what was already taken or is still queued, if the peer reads,
     /// then stops reading and releases the transport's resources. Idempotent.
     func close()
+
+    /// Runs tasks on the thread that receives this transport's frames, if it has one (see
+    /// ``ReceivingThreadExecutor``); `nil` otherwise. `nil` by default.
+    var receivingExecutor: (any TaskExecutor)? { get }
+}
+
+extension FrameTransport {
+    public var receivingExecutor: (any TaskExecutor)? { nil }
 }
 
 /// The side of a ``Mux`` a ``FrameTransport`` talks to.

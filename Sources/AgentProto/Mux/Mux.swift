@@ -66,6 +66,20 @@ public final class Mux: Sendable {
         if isFirst { transport.start(endpoint) }
     }
 
+    /// Runs tasks on the thread that receives this mux's frames, when the transport has one (a
+    /// ``FileDescriptorTransport``, an SSH session's thread); `nil` otherwise. A task that prefers it
+    /// is resumed by a reply where the reply arrives, without waking a thread of the cooperative
+    /// pool, which takes a round trip's cost down to the wake-ups the bytes need:
+    ///
+    /// ```swift
+    /// try await withTaskExecutorPreference(mux.receivingExecutor) {
+    ///     let info = try await mux.fileOperation(FileOperationRequest(operation: .stat, path: "Package.swift"))
+    /// }
+    /// ```
+    ///
+    /// Only for code that does not block: see ``ReceivingThreadExecutor``.
+    public var receivingExecutor: (any TaskExecutor)? { transport.receivingExecutor }
+
     /// Closes the mux: callers still waiting fail with `closed`, new sends are refused, frames
     /// already queued are still written, then the transport closes.
     public func close() {

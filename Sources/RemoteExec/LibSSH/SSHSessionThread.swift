@@ -25,6 +25,9 @@ final class SSHSessionThread: Sendable {
 
     private let state = Mutex(State())
     private let wakeDescriptor: Int32
+    /// Runs tasks that prefer the session thread, between turns of its loop (see
+    /// ``ReceivingThreadExecutor``).
+    let executor: ReceivingThreadExecutor
 
     /// Starts the thread; it waits for jobs. The thread keeps this object alive until ``stop()``.
     init() throws(SSHError) {
@@ -32,6 +35,10 @@ final class SSHSessionThread: Sendable {
         guard wakeDescriptor >= 0 else {
             throw SSHError(
                 .connectionFailed, "could not create an eventfd for the session thread; raise the descriptor limit")
+        }
+        executor = ReceivingThreadExecutor { [wakeDescriptor] in
+            var one: UInt64 = 1
+            _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
         }
         // The thread's closure holds this object until the loop ends at ``stop()``.
         do {
@@ -99,10 +106,14 @@ final class SSHSessionThread: Sendable {
             }
             for job in jobs { job(context) }
             if isStopping { break }
+            executor.runJobs()
             pollImmediately = context.serviceChannels()
+            if !pollImmediately { pollImmediately = !executor.beginWaiting() }
             context.wait(immediately: pollImmediately)
+            executor.endWaiting()
             context.checkConnection()
         }
+        executor.stop()
         context.shutDown()
         // Jobs that arrived while stopping still run, with no session, so every caller hears back.
         let leftover = state.withLock { state in

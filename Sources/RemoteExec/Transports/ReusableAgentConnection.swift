@@ -317,6 +317,8 @@ final class AgentLease: FrameTransport {
         if bound.connection.isCurrent(bound.number) { bound.connection.transport.resumeReceiving() }
     }
 
+    var receivingExecutor: (any TaskExecutor)? { bound.connection.transport.receivingExecutor }
+
     func close() {
         let bound = binding.withLock { binding in
             binding.isClosed = true

@@ -47,6 +47,10 @@ final class SSHChannelStreamTransport: FrameTransport {
         channel.thread.wake()
     }
 
+    /// The session thread runs tasks that prefer it: a reply resumes its caller where libssh
+    /// delivered it, and the caller's next request leaves from there.
+    var receivingExecutor: (any TaskExecutor)? { channel.thread.executor }
+
     /// Writes what is queued, then ends the agent's input; the agent then exits (hanging up any
     /// command still running) and the channel closes.
     func close() {
