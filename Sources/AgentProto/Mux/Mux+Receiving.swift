@@ -5,24 +5,23 @@ extension Mux {
     func receive(_ bytes: UnsafeRawBufferPointer) {
         inbound.decoder.append(bytes)
         while true {
-            let next = Result { () throws(FrameDecodingError) in try inbound.decoder.next() }
-            switch next {
-            case .success(nil):
-                return
-            case .success(let frame?):
-                if let observer = configuration.observer {
-                    do {
-                        try observer.observe(frame, direction: .receive)
-                    } catch {
-                        guard reportObserverFailure(error, frame, .receive) else { return }
-                    }
-                }
-                dispatch(frame)
-            case .failure(let error):
+            let frame: Frame
+            do throws(FrameDecodingError) {
+                guard let next = try inbound.decoder.next() else { return }
+                frame = next
+            } catch {
                 fail(MuxError(.malformedInput, "the peer sent bytes that are not a frame; the connection cannot continue", cause: error))
                 transport.close()
                 return
             }
+            if let observer = configuration.observer {
+                do {
+                    try observer.observe(frame, direction: .receive)
+                } catch {
+                    guard reportObserverFailure(error, frame, .receive) else { return }
+                }
+            }
+            dispatch(frame)
         }
     }
 

@@ -11,8 +11,8 @@ extension Mux {
         try Task.checkCancellation()
         let waiterID = state.withLock { $0.makeWaiterID() }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation {
-                (continuation: CheckedContinuation<FileOperationResponse, any Error>) in
+            try await withUnsafeThrowingContinuation {
+                (continuation: UnsafeContinuation<FileOperationResponse, any Error>) in
                 let result = state.withLock { state -> Result<MuxStateMachine.EnqueueAction, any Error> in
                     if Task.isCancelled { return .failure(CancellationError()) }
                     switch state.machine.startFileOperation(request, waiter: waiterID) {

@@ -4,7 +4,9 @@ enum MuxWaiter: Sendable {
     case blockingStreamReader(stream: UInt32, BlockingResult<[UInt8]?>)
     case sender(CheckedContinuation<Void, any Error>)
     case blockingSender(BlockingResult<Void>)
-    case fileOperation(requestID: UInt32, CheckedContinuation<FileOperationResponse, any Error>)
+    /// Unsafe, not checked: the state machine resumes each request exactly once, and a checked
+    /// continuation's allocation is measurable in a 20 µs round trip.
+    case fileOperation(requestID: UInt32, UnsafeContinuation<FileOperationResponse, any Error>)
     case pathQuery(CheckedContinuation<PathInfo, any Error>)
     case exit(CheckedContinuation<MuxExitStatus, any Error>)
 
