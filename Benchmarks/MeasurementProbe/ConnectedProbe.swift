@@ -40,10 +40,12 @@ struct ConnectedProbe {
         return ["samples_us": samples]
     }
 
-    /// Stat of one path, one call at a time.
+    /// Stat of one path, one call at a time: from a task on the session thread
+    /// (`samples_us`) and from one on the cooperative pool (`pool_samples_us`), in alternating
+    /// blocks so that neither gets the quieter moments.
     func stat(path: String, count: Int) async throws -> [String: Any] {
         try await withFileSystem { fileSystem in
-            func stats() async throws -> [Double] {
+            func stats(_ count: Int) async throws -> [Double] {
                 for _ in 0..<50 { _ = try await fileSystem.info(forFileAt: path) }
                 var samples: [Double] = []
                 for _ in 0..<count {
@@ -53,9 +55,12 @@ struct ConnectedProbe {
                 }
                 return samples
             }
-            let pooled = try await stats()
-            let onReceivingThread = try await withTaskExecutorPreference(fileSystem.receivingExecutor) {
-                try await stats()
+            var (pooled, onReceivingThread): ([Double], [Double]) = ([], [])
+            for block in Alternation.blocks(count) {
+                pooled += try await stats(block)
+                onReceivingThread += try await withTaskExecutorPreference(fileSystem.receivingExecutor) {
+                    try await stats(block)
+                }
             }
             return ["samples_us": onReceivingThread, "pool_samples_us": pooled]
         }

@@ -5,6 +5,15 @@ import Foundation
 import Glibc
 #endif
 
+/// Splits a sample count into blocks for measuring two variants in turn.
+enum Alternation {
+    /// Four blocks (fewer for tiny counts) adding up to `count`.
+    static func blocks(_ count: Int) -> [Int] {
+        let blockCount = max(1, min(4, count))
+        return (0..<blockCount).map { count / blockCount + ($0 < count % blockCount ? 1 : 0) }
+    }
+}
+
 /// The file-operation RPC through two muxes over a socketpair in this process (the issue's "Mux
 /// round trip" target), timed one call at a time; and, for the floor, a 64-byte echo over a
 /// socketpair between two threads. The answering side replies on its receiving thread, so what is
@@ -33,9 +42,12 @@ enum MuxRoundTrip {
         }
         let request = FileOperationRequest(operation: .stat, path: "/home/builder/project/Package.swift")
         for _ in 0..<1000 { _ = try await client.fileOperation(request) }
-        let pooled = try await roundTrips(count: count, of: request, through: client)
-        let onReceivingThread = try await withTaskExecutorPreference(clientTransport.receivingExecutor) {
-            try await roundTrips(count: count, of: request, through: client)
+        var (pooled, onReceivingThread): ([Double], [Double]) = ([], [])
+        for block in Alternation.blocks(count) {
+            pooled += try await roundTrips(count: block, of: request, through: client)
+            onReceivingThread += try await withTaskExecutorPreference(clientTransport.receivingExecutor) {
+                try await roundTrips(count: block, of: request, through: client)
+            }
         }
         return [
             "samples_us": onReceivingThread, "pool_samples_us": pooled, "echo_samples_us": try echo(count: count),

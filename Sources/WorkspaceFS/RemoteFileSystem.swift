@@ -40,7 +40,7 @@ public struct RemoteFileSystem: Sendable {
     }
 
     /// Runs a task on the thread that receives the agent's responses, when the connection has one.
-    /// A task that prefers it skips a thread wake-up per call: about 20 % of a `stat` round trip on
+    /// A task that prefers it skips a thread wake-up per call: about a tenth of a `stat` round trip on
     /// a loopback connection. Use it for runs of small calls from code that does not block (no
     /// local file I/O, no long computation): while the task runs, the connection receives nothing.
     ///
