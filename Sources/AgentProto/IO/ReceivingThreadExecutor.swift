@@ -15,11 +15,12 @@ import Synchronization
 /// after the frame that resumed it, and the task's next request goes out from the same thread. This
 /// is what SwiftNIO's event loops offer as task executors.
 ///
-/// Use it through the connection's owner (``FileDescriptorTransport/receivingExecutor``, or
-/// `RemoteHost.receivingExecutor`):
+/// Reach it through ``Mux/receivingExecutor`` (or `RemoteFileSystem.receivingExecutor` in
+/// WorkspaceFS), which gives the executor of whatever thread the mux's transport receives on: a
+/// ``FileDescriptorTransport``'s reader, or an SSH connection's session thread.
 ///
 /// ```swift
-/// try await withTaskExecutorPreference(transport.receivingExecutor) {
+/// try await withTaskExecutorPreference(mux.receivingExecutor) {
 ///     for path in paths { _ = try await mux.fileOperation(.init(operation: .stat, path: path)) }
 /// }
 /// ```
