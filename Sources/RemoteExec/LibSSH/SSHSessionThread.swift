@@ -36,10 +36,7 @@ final class SSHSessionThread: Sendable {
             throw SSHError(
                 .connectionFailed, "could not create an eventfd for the session thread; raise the descriptor limit")
         }
-        executor = ReceivingThreadExecutor { [wakeDescriptor] in
-            var one: UInt64 = 1
-            _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
-        }
+        executor = ReceivingThreadExecutor { [wakeDescriptor] in Self.signal(wakeDescriptor) }
         // The thread's closure holds this object until the loop ends at ``stop()``.
         do {
             try IOThread.startDetached(name: "ssh session") { [self] in run() }
@@ -55,8 +52,13 @@ final class SSHSessionThread: Sendable {
 
     /// Makes the thread run its loop again: new jobs, bytes to send, a consumer that resumed.
     func wake() {
+        Self.signal(wakeDescriptor)
+    }
+
+    /// Adds one to the eventfd the thread polls.
+    private static func signal(_ descriptor: Int32) {
         var one: UInt64 = 1
-        _ = write(wakeDescriptor, &one, MemoryLayout<UInt64>.size)
+        _ = write(descriptor, &one, MemoryLayout<UInt64>.size)
     }
 
     /// Queues `job`; returns `false` when the thread has stopped (the job will not run).
