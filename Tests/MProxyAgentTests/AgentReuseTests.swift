@@ -7,6 +7,28 @@ import Testing
 
 @Suite("mproxy-agent: exec-reuse", .timeLimit(.minutes(1)))
 struct AgentReuseTests {
+    /// The Exit frames the client's mux receives, in order.
+    private struct ExitReports {
+        let handlers: MuxHandlers
+        private let continuation: AsyncStream<MuxExitStatus>.Continuation
+        private var iterator: AsyncStream<MuxExitStatus>.AsyncIterator
+
+        init() {
+            let (stream, continuation) = AsyncStream.makeStream(of: MuxExitStatus.self)
+            var handlers = MuxHandlers()
+            handlers.exit = { continuation.yield($0) }
+            self.handlers = handlers
+            self.continuation = continuation
+            iterator = stream.makeAsyncIterator()
+        }
+
+        /// The next Exit, or nil after ``end()``.
+        mutating func next() async -> MuxExitStatus? { await iterator.next() }
+
+        /// No more Exits will come: ``next()`` returns nil once the ones received are taken.
+        func end() { continuation.finish() }
+    }
+
     private func collect(_ stream: MuxStream) async throws -> String {
         var bytes: [UInt8] = []
         for try await chunk in stream { bytes += chunk }
@@ -15,12 +37,9 @@ struct AgentReuseTests {
 
     @Test("After a command's Exit the agent runs the next one; late stdin, EOF and Signal of the old one are dropped")
     func runsCommandsOneAfterAnother() async throws {
-        let (exitStream, exitContinuation) = AsyncStream.makeStream(of: MuxExitStatus.self)
-        var exits = exitStream.makeAsyncIterator()
-        var handlers = MuxHandlers()
-        handlers.exit = { exitContinuation.yield($0) }
+        var exits = ExitReports()
         let observed = FrameLog()
-        let agent = try AgentProcess(observer: observed, handlers: handlers)
+        let agent = try AgentProcess(observer: observed, handlers: exits.handlers)
         let reuse = AgentConfiguration(environmentKeep: ["PATH"], environmentRemove: [], extensions: ["hello", "exec-reuse"])
 
         // First command: reads one line of stdin and prints its own parent (the agent).
@@ -59,11 +78,8 @@ struct AgentReuseTests {
 
     @Test("A command that could not start leaves the agent ready; without exec-reuse the agent is not kept")
     func startFailureAndNoReuse() async throws {
-        let (exitStream, exitContinuation) = AsyncStream.makeStream(of: MuxExitStatus.self)
-        var exits = exitStream.makeAsyncIterator()
-        var handlers = MuxHandlers()
-        handlers.exit = { exitContinuation.yield($0) }
-        let agent = try AgentProcess(handlers: handlers)
+        var exits = ExitReports()
+        let agent = try AgentProcess(handlers: exits.handlers)
         var output = try agent.mux.openStream(1)
         agent.start()
         try await agent.mux.send(.config(AgentConfiguration(extensions: ["exec-reuse", "unfiltered-environment"])))
@@ -83,7 +99,7 @@ struct AgentReuseTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(agent.mux.inboundBufferedByteCount == 0)
         #expect(agent.finish() == 0)
-        exitContinuation.finish()
+        exits.end()
         #expect(await exits.next() == nil)
     }
 }

@@ -122,12 +122,7 @@ struct AgentStreamTests {
         agent.start()
         try await agent.mux.send(
             .exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "sleep 100 & echo $!; echo $$; wait"])))
-        var text = ""
-        for try await chunk in output {
-            text += String(decoding: chunk, as: UTF8.self)
-            if text.split(separator: "\n").count == 2 { break }
-        }
-        let pids = text.split(separator: "\n").compactMap { pid_t($0) }
+        let pids = try await Self.processIdentifiers(2, printedOn: output)
         #expect(pids.count == 2)
         kill(agent.process.processIdentifier, SIGKILL)
         agent.process.waitUntilExit()
@@ -137,6 +132,16 @@ struct AgentStreamTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         for pid in pids { #expect(!Self.isRunning(pid), "process \(pid) outlived the killed agent") }
+    }
+
+    /// The first `count` lines `output` prints, as process ids (lines that are not numbers dropped).
+    static func processIdentifiers(_ count: Int, printedOn output: MuxStream) async throws -> [pid_t] {
+        var text = ""
+        for try await chunk in output {
+            text += String(decoding: chunk, as: UTF8.self)
+            if text.split(separator: "\n").count == count { break }
+        }
+        return text.split(separator: "\n").compactMap { pid_t($0) }
     }
 
     /// True while `pid` exists and is not a zombie.
@@ -161,12 +166,7 @@ struct AgentStreamTests {
                         // The last one leaves the process group and is orphaned, as a daemon would be.
                         "sleep 100 & echo $!; sleep 100 & echo $!; echo $$; setsid sh -c 'echo $$; exec sleep 100' & wait",
                     ])))
-        var text = ""
-        for try await chunk in output {
-            text += String(decoding: chunk, as: UTF8.self)
-            if text.split(separator: "\n").count == 4 { break }
-        }
-        let pids = text.split(separator: "\n").compactMap { pid_t($0) }
+        let pids = try await Self.processIdentifiers(4, printedOn: output)
         #expect(pids.count == 4)
         for pid in pids { #expect(kill(pid, 0) == 0) }
         agent.disconnect()
