@@ -79,6 +79,9 @@ extension Frame: CBORDecodable {
     public init(from reader: inout CBORReader) throws(FrameDecodingError) {
         self.init(type: FrameType(rawValue: 0))
         guard var map = try reader.beginMap() else { return }
+        // Collected apart and boxed once at the end, not through the setters one by one.
+        var payloads = Payloads()
+        var hasPayloads = false
         while let key = try reader.nextKey(in: &map) {
             do throws(FrameDecodingError) {
                 switch key {
@@ -87,20 +90,36 @@ extension Frame: CBORDecodable {
                 case "d": data = try reader.readBytes()
                 case "c": code = try reader.readSigned()
                 case "e": error = try reader.readText()
-                case "x": exec = try reader.readOptional(ExecRequest.self)
-                case "l": log = try reader.readOptional(LogRecord.self)
-                case "q": pathQuery = try reader.readOptional(PathQuery.self)
-                case "i": pathInfo = try reader.readOptional(PathInfo.self)
-                case "hi": hello = try reader.readOptional(AgentHello.self)
-                case "cfg": configuration = try reader.readOptional(AgentConfiguration.self)
-                case "fop": fileOperation = try reader.readOptional(FileOperationRequest.self)
-                case "frp": fileOperationResponse = try reader.readOptional(FileOperationResponse.self)
                 case "sig": signal = try reader.readSigned()
-                default: try reader.skipItem()
+                default:
+                    if try payloads.decodeField(key, from: &reader) {
+                        hasPayloads = true
+                    } else {
+                        try reader.skipItem()
+                    }
                 }
             } catch {
                 throw error.inField(key.name)
             }
         }
+        if hasPayloads && !payloads.isEmpty { box = PayloadBox(payloads) }
+    }
+}
+
+extension Frame.Payloads {
+    /// Decodes the payload field `key` names; false when it names none.
+    mutating func decodeField(_ key: CBORMapKey, from reader: inout CBORReader) throws(FrameDecodingError) -> Bool {
+        switch key {
+        case "x": exec = try reader.readOptional(ExecRequest.self)
+        case "l": log = try reader.readOptional(LogRecord.self)
+        case "q": pathQuery = try reader.readOptional(PathQuery.self)
+        case "i": pathInfo = try reader.readOptional(PathInfo.self)
+        case "hi": hello = try reader.readOptional(AgentHello.self)
+        case "cfg": configuration = try reader.readOptional(AgentConfiguration.self)
+        case "fop": fileOperation = try reader.readOptional(FileOperationRequest.self)
+        case "frp": fileOperationResponse = try reader.readOptional(FileOperationResponse.self)
+        default: return false
+        }
+        return true
     }
 }

@@ -3,7 +3,12 @@
 /// Mirrors the wire struct field for field: every field may be set on any frame, and a zero field
 /// is omitted on the wire, so a frame decodes and re-encodes byte for byte whatever its type. The
 /// static constructors build the usual shapes.
-public struct Frame: Hashable, Sendable {
+///
+/// The structured payloads (exec, log, configuration, PATH query and info, file-op request and
+/// response, hello) live out of line in one copy-on-write box: a frame carries at most one of them,
+/// and a frame is copied several times between the decoder and its handler, so keeping them inline
+/// (560 bytes, a dozen reference counts) made copying a frame the largest cost of a small round trip.
+public struct Frame: Sendable {
     /// What the frame carries (`t`, always present).
     public var type: FrameType
     /// The stream: 0 stdin, 1 stdout, 2 stderr, 3 and up the extra file descriptor of that number (`s`).
@@ -16,22 +21,8 @@ public struct Frame: Hashable, Sendable {
     public var code: Int
     /// Error text (`e`): on Exit, why the command could not start.
     public var error: String
-    /// The command to start (`x`).
-    public var exec: ExecRequest?
-    /// A log record from the agent (`l`).
-    public var log: LogRecord?
-    /// The agent's configuration (`cfg`).
-    public var configuration: AgentConfiguration?
-    /// A PATH enumeration request (`q`).
-    public var pathQuery: PathQuery?
-    /// A PATH enumeration result (`i`).
-    public var pathInfo: PathInfo?
-    /// A file-operation request (`fop`).
-    public var fileOperation: FileOperationRequest?
-    /// A file-operation response (`frp`).
-    public var fileOperationResponse: FileOperationResponse?
-    /// The agent's hello, a negotiated extension (`hi`, only on ``FrameType/hello`` frames; see PROTOCOL.md).
-    public var hello: AgentHello?
+    /// The structured payloads; nil when the frame has none.
+    var box: PayloadBox?
 
     /// Creates a frame; every field not given is zero and so absent on the wire.
     public init(
@@ -50,20 +41,147 @@ public struct Frame: Hashable, Sendable {
         fileOperationResponse: FileOperationResponse? = nil,
         hello: AgentHello? = nil
     ) {
+        let payloads = Payloads(
+            exec: exec, log: log, configuration: configuration, pathQuery: pathQuery, pathInfo: pathInfo,
+            fileOperation: fileOperation, fileOperationResponse: fileOperationResponse, hello: hello)
+        self.init(
+            type: type, stream: stream, data: data, signal: signal, code: code, error: error,
+            payloads: payloads.isEmpty ? nil : payloads)
+    }
+
+    /// Creates a frame with `payloads` boxed (none when nil).
+    init(
+        type: FrameType, stream: UInt32 = 0, data: [UInt8] = [], signal: Int = 0, code: Int = 0, error: String = "",
+        payloads: Payloads?
+    ) {
         self.type = type
         self.stream = stream
         self.data = data
         self.signal = signal
         self.code = code
         self.error = error
-        self.exec = exec
-        self.log = log
-        self.configuration = configuration
-        self.pathQuery = pathQuery
-        self.pathInfo = pathInfo
-        self.fileOperation = fileOperation
-        self.fileOperationResponse = fileOperationResponse
-        self.hello = hello
+        box = payloads.map(PayloadBox.init)
+    }
+
+    /// The command to start (`x`).
+    public var exec: ExecRequest? {
+        get { box?.payloads.exec }
+        set { updatePayloads(clearing: newValue == nil) { $0.exec = newValue } }
+    }
+
+    /// A log record from the agent (`l`).
+    public var log: LogRecord? {
+        get { box?.payloads.log }
+        set { updatePayloads(clearing: newValue == nil) { $0.log = newValue } }
+    }
+
+    /// The agent's configuration (`cfg`).
+    public var configuration: AgentConfiguration? {
+        get { box?.payloads.configuration }
+        set { updatePayloads(clearing: newValue == nil) { $0.configuration = newValue } }
+    }
+
+    /// A PATH enumeration request (`q`).
+    public var pathQuery: PathQuery? {
+        get { box?.payloads.pathQuery }
+        set { updatePayloads(clearing: newValue == nil) { $0.pathQuery = newValue } }
+    }
+
+    /// A PATH enumeration result (`i`).
+    public var pathInfo: PathInfo? {
+        get { box?.payloads.pathInfo }
+        set { updatePayloads(clearing: newValue == nil) { $0.pathInfo = newValue } }
+    }
+
+    /// A file-operation request (`fop`).
+    public var fileOperation: FileOperationRequest? {
+        get { box?.payloads.fileOperation }
+        set { updatePayloads(clearing: newValue == nil) { $0.fileOperation = newValue } }
+    }
+
+    /// A file-operation response (`frp`).
+    public var fileOperationResponse: FileOperationResponse? {
+        get { box?.payloads.fileOperationResponse }
+        set { updatePayloads(clearing: newValue == nil) { $0.fileOperationResponse = newValue } }
+    }
+
+    /// The agent's hello, a negotiated extension (`hi`, only on ``FrameType/hello`` frames; see PROTOCOL.md).
+    public var hello: AgentHello? {
+        get { box?.payloads.hello }
+        set { updatePayloads(clearing: newValue == nil) { $0.hello = newValue } }
+    }
+
+    /// Changes the payloads, copying the box first when another frame shares it; a frame whose last
+    /// payload is cleared drops the box.
+    private mutating func updatePayloads(clearing: Bool, _ update: (inout Payloads) -> Void) {
+        if box == nil {
+            if clearing { return }
+            box = PayloadBox(Payloads())
+        } else if !isKnownUniquelyReferenced(&box!) {
+            box = PayloadBox(box!.payloads)
+        }
+        update(&box!.payloads)
+        if clearing && box!.payloads.isEmpty { box = nil }
+    }
+}
+
+extension Frame: Hashable {
+    public static func == (lhs: Frame, rhs: Frame) -> Bool {
+        guard lhs.type == rhs.type, lhs.stream == rhs.stream, lhs.data == rhs.data, lhs.signal == rhs.signal,
+            lhs.code == rhs.code, lhs.error == rhs.error
+        else { return false }
+        return lhs.box === rhs.box || lhs.box?.payloads == rhs.box?.payloads
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(type)
+        hasher.combine(stream)
+        hasher.combine(data)
+        hasher.combine(signal)
+        hasher.combine(code)
+        hasher.combine(error)
+        hasher.combine(box?.payloads)
+    }
+}
+
+extension Frame {
+    /// The structured payloads of a ``Frame``: at most one is set on any frame the protocol sends.
+    struct Payloads: Hashable, Sendable {
+        var exec: ExecRequest?
+        var log: LogRecord?
+        var configuration: AgentConfiguration?
+        var pathQuery: PathQuery?
+        var pathInfo: PathInfo?
+        var fileOperation: FileOperationRequest?
+        var fileOperationResponse: FileOperationResponse?
+        var hello: AgentHello?
+
+        /// True when no payload is set. Matched case by case: comparing with nil made a copy of each
+        /// payload first.
+        var isEmpty: Bool {
+            if case .some = exec { return false }
+            if case .some = log { return false }
+            if case .some = configuration { return false }
+            if case .some = pathQuery { return false }
+            if case .some = pathInfo { return false }
+            if case .some = fileOperation { return false }
+            if case .some = fileOperationResponse { return false }
+            if case .some = hello { return false }
+            return true
+        }
+    }
+
+    /// Holds a ``Payloads`` out of line.
+    ///
+    /// Mutable, yet shared between frames only while nobody writes: ``Frame/updatePayloads(_:)``
+    /// copies it unless the frame holds the only reference, the way the standard library's
+    /// collections keep value semantics. That is what makes it safe to send.
+    final class PayloadBox: @unchecked Sendable {
+        var payloads: Payloads
+
+        init(_ payloads: Payloads) {
+            self.payloads = payloads
+        }
     }
 }
 
@@ -72,7 +190,7 @@ public struct Frame: Hashable, Sendable {
 extension Frame {
     /// Start a command.
     public static func exec(_ request: ExecRequest) -> Frame {
-        Frame(type: .exec, exec: request)
+        Frame(type: .exec, payloads: Payloads(exec: request))
     }
 
     /// Bytes for a stream.
@@ -97,31 +215,31 @@ extension Frame {
 
     /// A log record from the agent.
     public static func log(_ record: LogRecord) -> Frame {
-        Frame(type: .log, log: record)
+        Frame(type: .log, payloads: Payloads(log: record))
     }
 
     /// The agent's configuration.
     public static func config(_ configuration: AgentConfiguration) -> Frame {
-        Frame(type: .config, configuration: configuration)
+        Frame(type: .config, payloads: Payloads(configuration: configuration))
     }
 
     /// Enumerate the executables on PATH.
     public static func pathQuery(_ query: PathQuery) -> Frame {
-        Frame(type: .pathQuery, pathQuery: query)
+        Frame(type: .pathQuery, payloads: Payloads(pathQuery: query))
     }
 
     /// The PATH enumeration.
     public static func pathInfo(_ info: PathInfo) -> Frame {
-        Frame(type: .pathInfo, pathInfo: info)
+        Frame(type: .pathInfo, payloads: Payloads(pathInfo: info))
     }
 
     /// A file-operation request.
     public static func fileOperation(_ request: FileOperationRequest) -> Frame {
-        Frame(type: .fileOperation, fileOperation: request)
+        Frame(type: .fileOperation, payloads: Payloads(fileOperation: request))
     }
 
     /// A file-operation response.
     public static func fileOperationResponse(_ response: FileOperationResponse) -> Frame {
-        Frame(type: .fileOperationResponse, fileOperationResponse: response)
+        Frame(type: .fileOperationResponse, payloads: Payloads(fileOperationResponse: response))
     }
 }
