@@ -37,7 +37,8 @@ struct FrameValueTests {
     @Test("clearing one payload keeps the others; every payload is kept apart")
     func payloadsAreIndependent() {
         var frame = Frame(
-            type: .config, configuration: AgentConfiguration(), fileOperationResponse: FileOperationResponse(path: "/x"))
+            type: .config, configuration: AgentConfiguration(), fileOperationResponse: FileOperationResponse(path: "/x")
+        )
         frame.configuration = nil
         #expect(frame.configuration == nil)
         #expect(frame.fileOperationResponse?.path == "/x")
