@@ -66,62 +66,62 @@ public struct Frame: Sendable {
     /// The command to start (`x`).
     public var exec: ExecRequest? {
         get { box?.payloads.exec }
-        set { updatePayloads(clearing: newValue == nil) { $0.exec = newValue } }
+        set { setPayload(\.exec, to: newValue) }
     }
 
     /// A log record from the agent (`l`).
     public var log: LogRecord? {
         get { box?.payloads.log }
-        set { updatePayloads(clearing: newValue == nil) { $0.log = newValue } }
+        set { setPayload(\.log, to: newValue) }
     }
 
     /// The agent's configuration (`cfg`).
     public var configuration: AgentConfiguration? {
         get { box?.payloads.configuration }
-        set { updatePayloads(clearing: newValue == nil) { $0.configuration = newValue } }
+        set { setPayload(\.configuration, to: newValue) }
     }
 
     /// A PATH enumeration request (`q`).
     public var pathQuery: PathQuery? {
         get { box?.payloads.pathQuery }
-        set { updatePayloads(clearing: newValue == nil) { $0.pathQuery = newValue } }
+        set { setPayload(\.pathQuery, to: newValue) }
     }
 
     /// A PATH enumeration result (`i`).
     public var pathInfo: PathInfo? {
         get { box?.payloads.pathInfo }
-        set { updatePayloads(clearing: newValue == nil) { $0.pathInfo = newValue } }
+        set { setPayload(\.pathInfo, to: newValue) }
     }
 
     /// A file-operation request (`fop`).
     public var fileOperation: FileOperationRequest? {
         get { box?.payloads.fileOperation }
-        set { updatePayloads(clearing: newValue == nil) { $0.fileOperation = newValue } }
+        set { setPayload(\.fileOperation, to: newValue) }
     }
 
     /// A file-operation response (`frp`).
     public var fileOperationResponse: FileOperationResponse? {
         get { box?.payloads.fileOperationResponse }
-        set { updatePayloads(clearing: newValue == nil) { $0.fileOperationResponse = newValue } }
+        set { setPayload(\.fileOperationResponse, to: newValue) }
     }
 
     /// The agent's hello, a negotiated extension (`hi`, only on ``FrameType/hello`` frames; see PROTOCOL.md).
     public var hello: AgentHello? {
         get { box?.payloads.hello }
-        set { updatePayloads(clearing: newValue == nil) { $0.hello = newValue } }
+        set { setPayload(\.hello, to: newValue) }
     }
 
-    /// Changes the payloads, copying the box first when another frame shares it; a frame whose last
+    /// Sets one payload, copying the box first when another frame shares it; a frame whose last
     /// payload is cleared drops the box.
-    private mutating func updatePayloads(clearing: Bool, _ update: (inout Payloads) -> Void) {
+    private mutating func setPayload<Payload>(_ field: WritableKeyPath<Payloads, Payload?>, to value: Payload?) {
         if box == nil {
-            if clearing { return }
+            if value == nil { return }
             box = PayloadBox(Payloads())
         } else if !isKnownUniquelyReferenced(&box!) {
             box = PayloadBox(box!.payloads)
         }
-        update(&box!.payloads)
-        if clearing && box!.payloads.isEmpty { box = nil }
+        box!.payloads[keyPath: field] = value
+        if value == nil && box!.payloads.isEmpty { box = nil }
     }
 }
 
@@ -173,7 +173,7 @@ extension Frame {
 
     /// Holds a ``Payloads`` out of line.
     ///
-    /// Mutable, yet shared between frames only while nobody writes: ``Frame/updatePayloads(_:)``
+    /// Mutable, yet shared between frames only while nobody writes: a frame setting a payload
     /// copies it unless the frame holds the only reference, the way the standard library's
     /// collections keep value semantics. That is what makes it safe to send.
     final class PayloadBox: @unchecked Sendable {
