@@ -81,7 +81,6 @@ extension Frame: CBORDecodable {
         guard var map = try reader.beginMap() else { return }
         // Collected apart and boxed once at the end, not through the setters one by one.
         var payloads = Payloads()
-        var hasPayloads = false
         while let key = try reader.nextKey(in: &map) {
             do throws(FrameDecodingError) {
                 switch key {
@@ -92,17 +91,13 @@ extension Frame: CBORDecodable {
                 case "e": error = try reader.readText()
                 case "sig": signal = try reader.readSigned()
                 default:
-                    if try payloads.decodeField(key, from: &reader) {
-                        hasPayloads = true
-                    } else {
-                        try reader.skipItem()
-                    }
+                    if try !payloads.decodeField(key, from: &reader) { try reader.skipItem() }
                 }
             } catch {
                 throw error.inField(key.name)
             }
         }
-        if hasPayloads && !payloads.isEmpty { box = PayloadBox(payloads) }
+        if !payloads.isEmpty { box = PayloadBox(payloads) }
     }
 }
 
