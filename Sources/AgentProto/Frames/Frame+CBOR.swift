@@ -77,7 +77,7 @@ extension Frame: CBOREncodable {
 
 extension Frame: CBORDecodable {
     public init(from reader: inout CBORReader) throws(FrameDecodingError) {
-        self.init(type: FrameType(rawValue: 0))
+        self.init(type: FrameType(rawValue: 0), payloads: nil)
         guard var map = try reader.beginMap() else { return }
         // Collected apart and boxed once at the end, not through the setters one by one.
         var payloads = Payloads()

@@ -21,7 +21,7 @@ public struct Frame: Sendable {
     public var code: Int
     /// Error text (`e`): on Exit, why the command could not start.
     public var error: String
-    /// The structured payloads; nil when the frame has none.
+    /// The structured payloads; nil exactly when the frame has none (`==` relies on it).
     var box: PayloadBox?
 
     /// Creates a frame; every field not given is zero and so absent on the wire.
