@@ -13,6 +13,8 @@ final class RecordingEndpoint: FrameTransportEndpoint {
     }
 
     private let outbound = Mutex<[[UInt8]]>([])
+    /// What ``isAwaitingReply`` says.
+    let awaitingReply = Atomic(false)
     let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
 
@@ -24,6 +26,7 @@ final class RecordingEndpoint: FrameTransportEndpoint {
 
     func receive(_ bytes: UnsafeRawBufferPointer) { continuation.yield(.bytes(Array(bytes))) }
     var isReceivingPaused: Bool { false }
+    var isAwaitingReply: Bool { awaitingReply.load(ordering: .relaxed) }
     func receiveEnded(_ error: (any Error)?) {
         continuation.yield(.ended(error.map { "\($0)" }))
         continuation.finish()
@@ -76,6 +79,25 @@ struct SSHChannelStreamTransportTests {
             #expect(try decoder.next()?.data == Array("early".utf8))
             #expect(try decoder.next()?.data == Array("hello".utf8))
             #expect(errors.text == "agent-log\n")
+        }
+    }
+
+    @Test("the channel has a reply due exactly when the mux on it has; a plain command never has")
+    func awaitingReply() async throws {
+        try await withTestSSHServer { server in
+            let connection = try await server.connect()
+            defer { connection.close() }
+            let channel = try await connection.execute("cat")
+            #expect(!channel.isAwaitingReply)
+            let transport = SSHChannelStreamTransport(channel: channel, leftover: [], standardError: { _ in })
+            let endpoint = RecordingEndpoint()
+            endpoint.awaitingReply.store(true, ordering: .relaxed)
+            transport.start(endpoint)
+            #expect(channel.isAwaitingReply)
+            endpoint.awaitingReply.store(false, ordering: .relaxed)
+            #expect(!channel.isAwaitingReply)
+            transport.close()
+            for await _ in endpoint.events {}
         }
     }
 

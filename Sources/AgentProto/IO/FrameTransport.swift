@@ -59,6 +59,15 @@ public protocol FrameTransportEndpoint: Sendable {
 
     /// Writing failed; nothing more can be sent.
     func sendFailed(_ error: any Error)
+
+    /// Whether a reply the endpoint asked for is due (a file operation is pending). A transport may
+    /// then poll for input briefly before it sleeps: on a fast link the reply arrives sooner than a
+    /// sleeping thread wakes. `false` by default.
+    var isAwaitingReply: Bool { get }
+}
+
+extension FrameTransportEndpoint {
+    public var isAwaitingReply: Bool { false }
 }
 
 /// A transport that can write a frame whose payload moves from another descriptor to its output

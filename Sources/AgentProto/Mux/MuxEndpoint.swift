@@ -23,6 +23,10 @@ final class MuxEndpoint: FrameTransportEndpoint {
         owner?.receiveEnded(error)
     }
 
+    var isAwaitingReply: Bool {
+        owner?.state.withLock { $0.machine.pendingFileOperationCount > 0 } ?? false
+    }
+
     func takeOutboundBytes() -> [UInt8]? {
         owner?.takeOutboundBytes()
     }

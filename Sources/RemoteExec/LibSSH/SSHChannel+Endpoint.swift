@@ -42,6 +42,11 @@ extension SSHChannel: SSHChannelEndpoint {
         return sink?.endpoint.isReceivingPaused ?? isPaused
     }
 
+    /// Only a channel carrying a mux has replies to wait for; a plain command's output may take any time.
+    var isAwaitingReply: Bool {
+        state.withLock { $0.frameSink }?.endpoint.isAwaitingReply ?? false
+    }
+
     func receiveEnded() {
         let (hasSink, waiter) = state.withLock { state in
             state.outputEnded = true

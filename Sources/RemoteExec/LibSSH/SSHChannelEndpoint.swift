@@ -9,6 +9,9 @@ protocol SSHChannelEndpoint: AnyObject, Sendable {
     func receive(_ bytes: UnsafeRawBufferPointer, isStandardError: Bool)
     /// Whether to stop reading (the channel window then stops the server) until a wake-up.
     var isReceivingPaused: Bool { get }
+    /// Whether a reply to a request sent on the channel is due: the session thread then polls the
+    /// socket briefly before it sleeps (see ``SSHReplyPolling``).
+    var isAwaitingReply: Bool { get }
     /// The command closed its output (EOF), after every byte was delivered.
     func receiveEnded()
     /// The next bytes for the command's standard input; `nil` when none are queued.

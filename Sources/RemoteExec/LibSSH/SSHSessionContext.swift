@@ -20,6 +20,7 @@ final class SSHSessionContext {
     /// `ServerAliveInterval`/`ServerAliveCountMax`; `nil` when keepalives are off.
     private var aliveCheck: SSHServerAliveCheck?
     private var receivedPacketCount: UInt64 = 0
+    private var replyPolling = SSHReplyPolling()
 
     init(wakeDescriptor: Int32) {
         self.wakeDescriptor = wakeDescriptor
@@ -86,6 +87,10 @@ final class SSHSessionContext {
                 timeout = Int32(clamping: aliveCheck.millisecondsUntilDue(at: Self.now))
             }
             acknowledgeAtOnce()
+            if timeout != 0, let session, session.channels.contains(where: { $0.endpoint.isAwaitingReply }) {
+                waitForDueReply(on: session, timeoutMilliseconds: timeout)
+                timeout = 0
+            }
             // libssh 0.10 reads its socket 4 KiB at a time, once per poll: during a bulk transfer,
             // read on while bytes keep coming instead of servicing every channel after each 4 KiB.
             // Channel data reaches its endpoint from inside the poll either way.
@@ -100,6 +105,18 @@ final class SSHSessionContext {
             var count: UInt64 = 0
             _ = read(wakeDescriptor, &count, MemoryLayout<UInt64>.size)
         }
+    }
+
+    /// Waits, polling first (see ``SSHReplyPolling``), until the socket or the wake-up descriptor is
+    /// readable; libssh then reads without waiting.
+    private func waitForDueReply(on session: SSHSession, timeoutMilliseconds: Int32) {
+        let socket = ssh_get_fd(session.handle)
+        guard socket >= 0 else { return }
+        let start = ContinuousClock.now
+        let readiness = SSHReplyPolling.wait(
+            socket: socket, wake: wakeDescriptor, spinningFor: replyPolling.spinBudget,
+            timeoutMilliseconds: timeoutMilliseconds)
+        if readiness == .socket { replyPolling.replyArrived(after: start.duration(to: .now)) }
     }
 
     /// How many socket reads one turn of the session loop makes at most before it services the

@@ -182,6 +182,10 @@ final class ReusableAgentConnection: FrameTransportEndpoint {
         state.withLock { $0.endpoint }?.isReceivingPaused ?? false
     }
 
+    var isAwaitingReply: Bool {
+        state.withLock { $0.endpoint }?.isAwaitingReply ?? false
+    }
+
     func receiveEnded(_ error: (any Error)?) {
         guard !handOverIfGone() else { return }
         let endpoint = state.withLock { state in
