@@ -32,6 +32,12 @@ final class SSHChannelPump {
     /// Whether the pump is done and its channel released; the session drops it then.
     var isFinished: Bool { phase == .finished }
 
+    /// Whether all the channel waits for is a reply: one is due, and everything it had to send is
+    /// written (input held back by the channel window waits for the server, not for a reply).
+    var isAwaitingReplyOnly: Bool {
+        phase == .running && outboundOffset == outbound.count && endpoint.isAwaitingReply
+    }
+
     /// Starts opening a session channel for `command` on `session`.
     init(session: SSHSession, command: String, endpoint: any SSHChannelEndpoint) throws(SSHError) {
         guard let channel = ssh_channel_new(session.handle) else {

@@ -13,7 +13,12 @@
 /// connection a `stat` took 40 µs when the thread slept and 33 µs when it polled. On a slower link
 /// the typical wait grows past the spin and the thread sleeps at once, as it always did, so polling
 /// costs at most ``longestSpin`` of one core per reply, and only where replies come that fast.
-/// Plain commands never poll: their output may take any time.
+///
+/// The session thread polls only when waiting is all that is left: not for a plain command (its
+/// output may take any time), not while the channel window holds input back, and not while a
+/// transfer streams. Then the cores are busy anyway, and a polling thread would take time from the
+/// processes feeding it: polling at every wait cost 1 GiB of stdin 5 %, of recorded output 7 % and
+/// a 1 GiB get 7 %.
 struct SSHReplyPolling {
     /// The longest the thread polls before it sleeps.
     static let longestSpin: Duration = .microseconds(100)

@@ -21,6 +21,9 @@ final class SSHSessionContext {
     private var aliveCheck: SSHServerAliveCheck?
     private var receivedPacketCount: UInt64 = 0
     private var replyPolling = SSHReplyPolling()
+    /// The last wait found input on every read: a transfer is streaming, the cores are busy, and a
+    /// polling thread would only take time from the processes feeding it.
+    private var wasStreaming = false
 
     init(wakeDescriptor: Int32) {
         self.wakeDescriptor = wakeDescriptor
@@ -87,8 +90,9 @@ final class SSHSessionContext {
                 timeout = Int32(clamping: aliveCheck.millisecondsUntilDue(at: Self.now))
             }
             acknowledgeAtOnce()
-            if timeout != 0, let session, session.channels.contains(where: { $0.endpoint.isAwaitingReply }) {
+            if timeout != 0, !wasStreaming, let session, session.channels.contains(where: \.isAwaitingReplyOnly),
                 waitForDueReply(on: session, timeoutMilliseconds: timeout)
+            {
                 timeout = 0
             }
             // libssh 0.10 reads its socket 4 KiB at a time, once per poll: during a bulk transfer,
@@ -98,6 +102,7 @@ final class SSHSessionContext {
             while ssh_event_dopoll(event, polls == 0 ? timeout : 0) == SSH_OK, polls < Self.pollsPerTurn, failure == nil {
                 polls += 1
             }
+            wasStreaming = polls >= Self.pollsPerTurn
             checkServerAlive()
         } else {
             var descriptor = pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)
@@ -108,15 +113,20 @@ final class SSHSessionContext {
     }
 
     /// Waits, polling first (see ``SSHReplyPolling``), until the socket or the wake-up descriptor is
-    /// readable; libssh then reads without waiting.
-    private func waitForDueReply(on session: SSHSession, timeoutMilliseconds: Int32) {
+    /// readable; libssh then reads without waiting. Returns false, without waiting, when libssh has
+    /// bytes to write: its own poll must wait for those.
+    private func waitForDueReply(on session: SSHSession, timeoutMilliseconds: Int32) -> Bool {
+        // Bytes libssh could not write yet need the socket writable, which only its own poll waits for;
+        // and a request stuck there is one the server cannot answer.
+        guard ssh_get_poll_flags(session.handle) & SSH_WRITE_PENDING == 0 else { return false }
         let socket = ssh_get_fd(session.handle)
-        guard socket >= 0 else { return }
+        guard socket >= 0 else { return false }
         let start = ContinuousClock.now
         let readiness = SSHReplyPolling.wait(
             socket: socket, wake: wakeDescriptor, spinningFor: replyPolling.spinBudget,
             timeoutMilliseconds: timeoutMilliseconds)
         if readiness == .socket { replyPolling.replyArrived(after: start.duration(to: .now)) }
+        return true
     }
 
     /// How many socket reads one turn of the session loop makes at most before it services the
