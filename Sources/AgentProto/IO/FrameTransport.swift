@@ -17,6 +17,8 @@
 ///   ``FrameTransportEndpoint/takeOutboundBytes()`` until it returns `nil`, writing each buffer fully
 ///   before taking the next (taking again is what tells the mux the previous buffer left). A write
 ///   failure is reported with ``FrameTransportEndpoint/sendFailed(_:)``.
+/// - ``FrameTransportEndpoint/isAwaitingReply`` is a hint a transport may read before it sleeps
+///   waiting for input; ignoring it is correct.
 /// - Every method is non-blocking and may be called from any thread.
 public protocol FrameTransport: Sendable {
     /// Starts moving bytes for `endpoint`. Called once, before any other method.
