@@ -9,25 +9,25 @@ struct SSHReplyPollingTests {
     func fastReplies() {
         var polling = SSHReplyPolling()
         #expect(polling.spinBudget == SSHReplyPolling.longestSpin)
-        for _ in 0..<20 { polling.replyArrived(after: .microseconds(35)) }
+        for _ in 0..<20 { polling.inputArrived(after: .microseconds(35)) }
         #expect(polling.spinBudget == SSHReplyPolling.longestSpin)
     }
 
     @Test("stops polling on a link whose replies take longer than the spin, and starts again when they speed up")
     func slowLink() {
         var polling = SSHReplyPolling()
-        for _ in 0..<20 { polling.replyArrived(after: .milliseconds(2)) }
+        for _ in 0..<20 { polling.inputArrived(after: .milliseconds(2)) }
         #expect(polling.spinBudget == .zero)
         #expect(polling.typicalWait == SSHReplyPolling.longestCountedWait, "a long wait counts as the cap")
-        for _ in 0..<40 { polling.replyArrived(after: .microseconds(30)) }
+        for _ in 0..<40 { polling.inputArrived(after: .microseconds(30)) }
         #expect(polling.spinBudget == SSHReplyPolling.longestSpin)
     }
 
     @Test("one slow reply among fast ones does not stop the polling")
     func oneSlowReply() {
         var polling = SSHReplyPolling()
-        for _ in 0..<20 { polling.replyArrived(after: .microseconds(30)) }
-        polling.replyArrived(after: .seconds(1))
+        for _ in 0..<20 { polling.inputArrived(after: .microseconds(30)) }
+        polling.inputArrived(after: .seconds(1))
         #expect(polling.spinBudget == SSHReplyPolling.longestSpin)
     }
 

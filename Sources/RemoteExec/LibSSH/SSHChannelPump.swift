@@ -32,11 +32,8 @@ final class SSHChannelPump {
     /// Whether the pump is done and its channel released; the session drops it then.
     var isFinished: Bool { phase == .finished }
 
-    /// Whether all the channel waits for is a reply: one is due, and everything it had to send is
-    /// written (input held back by the channel window waits for the server, not for a reply).
-    var isAwaitingReplyOnly: Bool {
-        phase == .running && outboundOffset == outbound.count && endpoint.isAwaitingReply
-    }
+    /// Whether input taken from the endpoint is not written yet: the channel window holds it back.
+    var hasUnsentInput: Bool { outboundOffset < outbound.count }
 
     /// Starts opening a session channel for `command` on `session`.
     init(session: SSHSession, command: String, endpoint: any SSHChannelEndpoint) throws(SSHError) {
