@@ -184,6 +184,10 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
 
     private var isClosing: Bool { state.withLock { $0.isClosing } }
 
+    /// Someone is writing, or bytes wait to be written: the reader then does not poll for input
+    /// (see ``InputPolling``).
+    private var isOutputBusy: Bool { state.withLock { $0.isWriting || !$0.unwritten.isEmpty } }
+
     private func threadFinished() {
         let isLast = state.withLock { state in
             state.finishedThreadCount += 1
@@ -205,6 +209,9 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
             pollfd(fd: readerWake.descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: inputDescriptor, events: Int16(POLLIN), revents: 0),
         ]
+        var inputPolling = InputPolling()
+        /// The last read filled the buffer: a transfer is streaming.
+        var wasStreaming = false
         while true {
             if isClosing {
                 endpoint.receiveEnded(TransportError(.closed, "this side closed the transport"))
@@ -213,8 +220,16 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
             readerThreadExecutor.runJobs()
             guard readerThreadExecutor.beginWaiting() else { continue }
             // While paused, poll only the wake-up descriptor: the unread bytes wait in the kernel.
-            let count: nfds_t = endpoint.isReceivingPaused ? 1 : 2
-            let ready = poll(&descriptors, count, -1)
+            let isPaused = endpoint.isReceivingPaused
+            let count: nfds_t = isPaused ? 1 : 2
+            let expected = inputPolling.expectation(
+                isAwaitingReply: endpoint.isAwaitingReply, isOnlyWaiting: !isPaused && !wasStreaming && !isOutputBusy)
+            if let expected {
+                _ = inputPolling.wait(
+                    for: expected, input: inputDescriptor, wake: readerWake.descriptor, timeoutMilliseconds: -1)
+            }
+            // After a polling wait something is readable; this poll only says what.
+            let ready = poll(&descriptors, count, expected == nil ? -1 : 0)
             readerThreadExecutor.endWaiting()
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -227,6 +242,7 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
             }
             guard count == 2, descriptors[1].revents != 0 else { continue }
             let result = read(inputDescriptor, buffer.baseAddress, buffer.count)
+            wasStreaming = result == buffer.count
             if result > 0 {
                 endpoint.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<result]))
             } else if result == 0 {

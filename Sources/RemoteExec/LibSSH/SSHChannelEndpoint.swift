@@ -10,7 +10,7 @@ protocol SSHChannelEndpoint: AnyObject, Sendable {
     /// Whether to stop reading (the channel window then stops the server) until a wake-up.
     var isReceivingPaused: Bool { get }
     /// Whether a reply to a request sent on the channel is due: the session thread then polls the
-    /// socket briefly before it sleeps (see ``SSHReplyPolling``).
+    /// socket briefly before it sleeps (see `InputPolling`).
     var isAwaitingReply: Bool { get }
     /// The command closed its output (EOF), after every byte was delivered.
     func receiveEnded()

@@ -1,3 +1,4 @@
+import AgentProto
 import CLibSSH
 
 #if canImport(Glibc)
@@ -20,14 +21,11 @@ final class SSHSessionContext {
     /// `ServerAliveInterval`/`ServerAliveCountMax`; `nil` when keepalives are off.
     private var aliveCheck: SSHServerAliveCheck?
     private var receivedPacketCount: UInt64 = 0
-    /// How soon due replies arrive, and how soon a caller asks again after its reply.
-    private var replyPolling = SSHReplyPolling()
-    private var nextRequestPolling = SSHReplyPolling()
+    /// Whether and how long to poll before sleeping, when input is expected soon.
+    private var inputPolling = InputPolling()
     /// The last wait found input on every read: a transfer is streaming, the cores are busy, and a
     /// polling thread would only take time from the processes feeding it.
     private var wasStreaming = false
-    /// The last wait was for a due reply.
-    private var wasAwaitingReply = false
 
     init(wakeDescriptor: Int32) {
         self.wakeDescriptor = wakeDescriptor
@@ -94,11 +92,7 @@ final class SSHSessionContext {
                 timeout = Int32(clamping: aliveCheck.millisecondsUntilDue(at: Self.now))
             }
             acknowledgeAtOnce()
-            if timeout != 0, let session, let expected = expectedInput(on: session),
-                waitPolling(for: expected, on: session, timeoutMilliseconds: timeout)
-            {
-                timeout = 0
-            }
+            if timeout != 0, let session, waitPolling(on: session, timeoutMilliseconds: timeout) { timeout = 0 }
             // libssh 0.10 reads its socket 4 KiB at a time, once per poll: during a bulk transfer,
             // read on while bytes keep coming instead of servicing every channel after each 4 KiB.
             // Channel data reaches its endpoint from inside the poll either way.
@@ -116,41 +110,24 @@ final class SSHSessionContext {
         }
     }
 
-    /// What the thread expects soon, if anything: a reply that is due, or, right after one was
-    /// delivered, its caller's next request.
-    /// Nothing is expected while a transfer streams or the channel window holds input back: then
-    /// the thread waits for the server, not for a reply.
-    private func expectedInput(on session: SSHSession) -> SSHReplyPolling.Expectation? {
+    /// When input is expected soon (see ``InputPolling``), waits for the socket or the wake-up
+    /// descriptor, polling first; libssh then reads without waiting. Returns false, without waiting,
+    /// when nothing is expected soon.
+    private func waitPolling(on session: SSHSession, timeoutMilliseconds: Int32) -> Bool {
         let channels = session.channels
-        let isOnlyWaiting = !wasStreaming && !channels.contains(where: \.hasUnsentInput)
-        let isAwaitingReply = isOnlyWaiting && channels.contains(where: \.endpoint.isAwaitingReply)
-        defer { wasAwaitingReply = isAwaitingReply }
-        guard isOnlyWaiting else { return nil }
-        if isAwaitingReply { return .reply }
-        return wasAwaitingReply ? .nextRequest : nil
-    }
-
-    /// Waits, polling first (see ``SSHReplyPolling``), until the socket or the wake-up descriptor is
-    /// readable; libssh then reads without waiting. Returns false, without waiting, when libssh has
-    /// bytes to write: its own poll must wait for those.
-    private func waitPolling(
-        for expected: SSHReplyPolling.Expectation, on session: SSHSession, timeoutMilliseconds: Int32
-    ) -> Bool {
-        // Bytes libssh could not write yet need the socket writable, which only its own poll waits for;
-        // and a request stuck there is one the server cannot answer.
-        guard ssh_get_poll_flags(session.handle) & SSH_WRITE_PENDING == 0 else { return false }
+        // Bytes libssh could not write yet need the socket writable, which only its own poll waits
+        // for (and a request stuck there is one the server cannot answer); input the channel window
+        // holds back waits for the server, not for a reply.
+        let isOnlyWaiting =
+            !wasStreaming && ssh_get_poll_flags(session.handle) & SSH_WRITE_PENDING == 0
+            && !channels.contains(where: \.hasUnsentInput)
         let socket = ssh_get_fd(session.handle)
-        guard socket >= 0 else { return false }
-        let start = ContinuousClock.now
-        let budget = expected == .reply ? replyPolling.spinBudget : nextRequestPolling.spinBudget
-        let readiness = SSHReplyPolling.wait(
-            socket: socket, wake: wakeDescriptor, spinningFor: budget, timeoutMilliseconds: timeoutMilliseconds)
-        let waited = start.duration(to: .now)
-        switch (expected, readiness) {
-        case (.reply, .socket): replyPolling.inputArrived(after: waited)
-        case (.nextRequest, .socket), (.nextRequest, .wake): nextRequestPolling.inputArrived(after: waited)
-        default: break
-        }
+        guard
+            let expected = inputPolling.expectation(
+                isAwaitingReply: channels.contains(where: \.endpoint.isAwaitingReply), isOnlyWaiting: isOnlyWaiting),
+            socket >= 0
+        else { return false }
+        _ = inputPolling.wait(for: expected, input: socket, wake: wakeDescriptor, timeoutMilliseconds: timeoutMilliseconds)
         return true
     }
 
