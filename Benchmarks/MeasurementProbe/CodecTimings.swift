@@ -5,7 +5,11 @@ import AgentProto
 enum CodecTimings {
     static let frames: [(name: String, frame: Frame)] = [
         ("Exit", .exit(code: 0)),
-        ("FileOp Stat", .fileOperation(FileOperationRequest(id: 4711, operation: .stat, path: "/home/builder/project/Package.swift"))),
+        (
+            "FileOp Stat",
+            .fileOperation(
+                FileOperationRequest(id: 4711, operation: .stat, path: "/home/builder/project/Package.swift"))
+        ),
         ("Data 64 B", .data(stream: 1, [UInt8](repeating: 0x5a, count: 64))),
         ("Data 32 KiB", .data(stream: 1, [UInt8](repeating: 0x5a, count: 32 << 10))),
     ]

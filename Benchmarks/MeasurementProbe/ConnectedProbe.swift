@@ -70,8 +70,10 @@ struct ConnectedProbe {
     /// files in flight; three passes.
     func readFiles(directory: String, files: Int, concurrency: Int) async throws -> [String: Any] {
         try await withFileSystem { fileSystem in
-            let paths = try await fileSystem.contentsOfDirectory(at: directory).map { RemotePath.join(directory, $0.name) }
-                .sorted().prefix(files)
+            let paths = try await fileSystem.contentsOfDirectory(at: directory).map {
+                RemotePath.join(directory, $0.name)
+            }
+            .sorted().prefix(files)
             var rates: [Double] = []
             for _ in 0..<3 {
                 let start = ContinuousClock.now
@@ -119,7 +121,8 @@ struct ConnectedProbe {
     }
 
     /// Starts an agent for file operations (as `mproxy fs` does) and gives `body` its file system.
-    private func withFileSystem(_ body: (RemoteFileSystem) async throws -> [String: Any]) async throws -> [String: Any] {
+    private func withFileSystem(_ body: (RemoteFileSystem) async throws -> [String: Any]) async throws -> [String: Any]
+    {
         let launched = try await host.launcher.launchAgent(standardError: { _ in })
         let mux = Mux(transport: launched.transport)
         mux.start()

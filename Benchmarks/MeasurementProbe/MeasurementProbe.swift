@@ -24,7 +24,8 @@ struct MeasurementProbe {
             FileHandle.standardOutput.write(json + Data("\n".utf8))
             exit(0)
         } catch {
-            FileHandle.standardError.write(Data("MeasurementProbe \(arguments.joined(separator: " ")): \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("MeasurementProbe \(arguments.joined(separator: " ")): \(error)\n".utf8))
             exit(1)
         }
     }

@@ -2,7 +2,7 @@ import AgentProto
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Splits a sample count into blocks for measuring two variants in turn.
@@ -29,7 +29,8 @@ enum MuxRoundTrip {
             try? reply.send(FileOperationResponse(path: request.path))
         }
         let server = Mux(
-            transport: try FileDescriptorTransport(reading: descriptors[1], writing: descriptors[1], closesDescriptors: true),
+            transport: try FileDescriptorTransport(
+                reading: descriptors[1], writing: descriptors[1], closesDescriptors: true),
             handlers: handlers)
         let clientTransport = try FileDescriptorTransport(
             reading: descriptors[0], writing: descriptors[0], closesDescriptors: true)
@@ -100,7 +101,9 @@ enum MuxRoundTrip {
     private static func readFully(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Bool {
         var received = 0
         while received < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + received, $0.count - received) }
+            let count = buffer.withUnsafeMutableBytes {
+                read(descriptor, $0.baseAddress! + received, $0.count - received)
+            }
             guard count > 0 else { return false }
             received += count
         }

@@ -11,7 +11,8 @@ final class Agent: Sendable {
     /// Capabilities announced in the hello (PROTOCOL.md).
     static let capabilities = [
         "hello", "exit-error-text", "signal-after-eof", "concurrent-file-ops", "hangup-on-disconnect",
-        "argv0-preserved", "socket-half-close", "root", "byte-paths", "exec-reuse", "unfiltered-environment", "chtimes-nofollow",
+        "argv0-preserved", "socket-half-close", "root", "byte-paths", "exec-reuse", "unfiltered-environment",
+        "chtimes-nofollow",
     ]
     /// The version the hello announces.
     static let version = "mproxy-agent 0.1.0 (agentproto 1.3.4)"
@@ -63,7 +64,8 @@ final class Agent: Sendable {
             let filter =
                 configuration.extensions.contains("unfiltered-environment")
                 ? nil
-                : EnvironmentFilter(keep: configuration.environmentKeep ?? [], remove: configuration.environmentRemove ?? [])
+                : EnvironmentFilter(
+                    keep: configuration.environmentKeep ?? [], remove: configuration.environmentRemove ?? [])
             state.withLock { state in
                 state.filter = filter
                 state.staysForNextCommand = configuration.extensions.contains("exec-reuse")
@@ -112,7 +114,9 @@ final class Agent: Sendable {
     }
 
     private func inputEnded(_ end: MuxInputEnd) {
-        let (mode, exec, isBetweenCommands) = state.withLock { ($0.selector.mode, $0.exec, $0.selector.isBetweenCommands) }
+        let (mode, exec, isBetweenCommands) = state.withLock {
+            ($0.selector.mode, $0.exec, $0.selector.isBetweenCommands)
+        }
         if isBetweenCommands {
             // The client closed a reused agent after its last command: the orderly end.
             lifecycle.finish(0)
@@ -127,7 +131,9 @@ final class Agent: Sendable {
         case .pathQuery:
             break
         case nil:
-            if case .failed(let error) = end { logger.error("reading the first frame failed", metadata: ["error": "\(error)"]) }
+            if case .failed(let error) = end {
+                logger.error("reading the first frame failed", metadata: ["error": "\(error)"])
+            }
             lifecycle.finish(127)
         }
     }

@@ -66,12 +66,15 @@ struct ChildProcess: Sendable {
         for (child, target) in zip(pipes.childEnds, [0, 1, 2] + extraDescriptorNumbers.map { Int32($0) }) {
             posix_spawn_file_actions_adddup2(&actions, child, target)
         }
-        if !workingDirectory.isEmpty { PathBytes.withCString(workingDirectory) { _ = mproxy_spawn_add_chdir(&actions, $0) } }
+        if !workingDirectory.isEmpty {
+            PathBytes.withCString(workingDirectory) { _ = mproxy_spawn_add_chdir(&actions, $0) }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
@@ -79,7 +82,9 @@ struct ChildProcess: Sendable {
         // The agent ignores SIGPIPE and SIGHUP; ignored dispositions survive exec, so reset them.
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU] {
+        for signal in [
+            SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU,
+        ] {
             sigaddset(&defaults, signal)
         }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
@@ -88,7 +93,9 @@ struct ChildProcess: Sendable {
         let result = PathBytes.withCString(program) { program in
             withCStringArray(arguments) { argv in
                 if let environment {
-                    return withCStringArray(environment) { envp in posix_spawn(&pid, program, &actions, &attributes, argv, envp) }
+                    return withCStringArray(environment) { envp in
+                        posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+                    }
                 }
                 return posix_spawn(&pid, program, &actions, &attributes, argv, environ)
             }
@@ -117,7 +124,9 @@ func errnoText(_ code: Int32) -> String {
 
 /// Calls `body` with a NULL-terminated array of C strings that lives for the call. Words that are
 /// not UTF-8 arrive escaped (``PathBytes``); the program gets their raw bytes.
-func withCStringArray<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Result) -> Result {
+func withCStringArray<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Result)
+    -> Result
+{
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { string in
         let bytes = PathBytes.bytes(of: string)
         let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)

@@ -31,7 +31,8 @@ struct DescriptorSet {
     /// A Unix stream socketpair. Returns the agent's end.
     mutating func socketPair() -> CInt? {
         var descriptors: [CInt] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) == 0 else {
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) == 0
+        else {
             return nil
         }
         return adopt(child: descriptors[1], agent: descriptors[0])

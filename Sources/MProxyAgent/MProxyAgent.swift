@@ -21,7 +21,8 @@ enum MProxyAgent {
         if !arguments.isEmpty {
             var usage = Array(
                 ("usage: mproxy-agent [--version]\n"
-                    + "Speaks agentproto 1.3.4 frames on stdin/stdout; started by mproxy over SSH, not by hand.\n").utf8)
+                    + "Speaks agentproto 1.3.4 frames on stdin/stdout; started by mproxy over SSH, not by hand.\n").utf8
+            )
             _ = write(2, &usage, usage.count)
             exit(2)
         }

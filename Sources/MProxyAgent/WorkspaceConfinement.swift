@@ -105,7 +105,9 @@ final class WorkspaceConfinement: Sendable {
     }
 
     private func openBeneath(_ path: String, flags: Int32, mode: UInt32 = 0) throws(Errno) -> Int32 {
-        let descriptor = PathBytes.withCString(path) { mproxy_openat2(root, $0, flags | O_CLOEXEC, mode, Self.resolveBeneath) }
+        let descriptor = PathBytes.withCString(path) {
+            mproxy_openat2(root, $0, flags | O_CLOEXEC, mode, Self.resolveBeneath)
+        }
         // EXDEV is how the kernel says "this leaves the root"; EACCES says it to the user.
         guard descriptor >= 0 else { throw errno == EXDEV ? Errno.permissionDenied : Errno(rawValue: errno) }
         return descriptor
@@ -168,7 +170,8 @@ final class WorkspaceConfinement: Sendable {
             defer { opened.forEach { close($0) } }
             if let existing = try? resolveFully(prefix, opened: &opened) {
                 var status = stat()
-                guard PathBytes.withCString(existing, { stat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFDIR else { throw .notDirectory }
+                guard PathBytes.withCString(existing, { stat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFDIR
+                else { throw .notDirectory }
                 continue
             }
             let target = try resolveParent(prefix, opened: &opened)

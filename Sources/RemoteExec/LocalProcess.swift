@@ -1,4 +1,5 @@
 import CSystemExtras
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -72,7 +72,8 @@ public struct RemoteFileSystem: Sendable {
             throw WorkspaceFSError(.cancelled, "the operation was cancelled", path: path, cause: CancellationError())
         } catch {
             throw WorkspaceFSError(
-                .connection, "the connection to the agent failed: \((error as? MuxError)?.reason ?? "\(error)")", path: path,
+                .connection, "the connection to the agent failed: \((error as? MuxError)?.reason ?? "\(error)")",
+                path: path,
                 cause: error)
         }
         guard response.isError else { return response }

@@ -55,7 +55,8 @@ struct BytePathTests {
     @Test("an Exec's words that are not UTF-8 are byte strings; UTF-8 words stay the text a Go agent reads")
     func execWords() throws {
         let odd = PathBytes.string(from: Array("caf".utf8) + Self.latin1.suffix(1))
-        let request = ExecRequest(path: "/bin/echo", arguments: ["echo", odd], environment: ["A=" + odd], workingDirectory: odd)
+        let request = ExecRequest(
+            path: "/bin/echo", arguments: ["echo", odd], environment: ["A=" + odd], workingDirectory: odd)
         let bytes = CBORStreamEncoder.encode([Frame.exec(request)])
         #expect(try decodeAll(Frame.self, from: bytes).first?.exec == request)
         // The odd word is a byte string (0x44 = 4 bytes), never a text string.

@@ -29,9 +29,11 @@ struct FileDescriptorTransportLifetimeTests {
         for _ in 0..<200 {
             let pair = try SocketPair()
             let client = Mux(
-                transport: try FileDescriptorTransport(reading: pair.first, writing: pair.first, closesDescriptors: true))
+                transport: try FileDescriptorTransport(
+                    reading: pair.first, writing: pair.first, closesDescriptors: true))
             let agent = Mux(
-                transport: try FileDescriptorTransport(reading: pair.second, writing: pair.second, closesDescriptors: true))
+                transport: try FileDescriptorTransport(
+                    reading: pair.second, writing: pair.second, closesDescriptors: true))
             client.start()
             agent.start()
             try await client.send(.eof(stream: 0))

@@ -7,7 +7,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Two pipes, one per direction.
@@ -27,12 +27,16 @@ private struct PipePair {
 
     /// The sending side's mux: writes towards the receiver.
     func sender() throws -> Mux {
-        Mux(transport: try FileDescriptorTransport(reading: towardsSender.read, writing: towardsReceiver.write, closesDescriptors: true))
+        Mux(
+            transport: try FileDescriptorTransport(
+                reading: towardsSender.read, writing: towardsReceiver.write, closesDescriptors: true))
     }
 
     /// The receiving side's mux.
     func receiver() throws -> Mux {
-        Mux(transport: try FileDescriptorTransport(reading: towardsReceiver.read, writing: towardsSender.write, closesDescriptors: true))
+        Mux(
+            transport: try FileDescriptorTransport(
+                reading: towardsReceiver.read, writing: towardsSender.write, closesDescriptors: true))
     }
 }
 
@@ -60,14 +64,17 @@ struct FileDescriptorTransportPipeTests {
             Thread {
                 for index in 0..<frameCount {
                     let size = sizes[(index + Int(stream)) % sizes.count]
-                    try? sender.sendBlocking(.data(stream: stream, Self.payload(stream: stream, index: index, size: size)))
+                    try? sender.sendBlocking(
+                        .data(stream: stream, Self.payload(stream: stream, index: index, size: size)))
                 }
                 try? sender.sendBlocking(.eof(stream: stream))
             }.start()
         }
 
         try await expectSlowReaders(Array(zip(streams, readers))) { stream in
-            (0..<frameCount).flatMap { Self.payload(stream: stream, index: $0, size: sizes[($0 + Int(stream)) % sizes.count]) }
+            (0..<frameCount).flatMap {
+                Self.payload(stream: stream, index: $0, size: sizes[($0 + Int(stream)) % sizes.count])
+            }
         }
         sender.close()
         receiver.close()

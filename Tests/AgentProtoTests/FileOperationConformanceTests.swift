@@ -50,7 +50,8 @@ struct FileOperationConformanceTests {
 
         let opened = server.call(FileOperationRequest(operation: .openFile, path: path, flags: flags, mode: 0o640))
         #expect(!opened.isError)
-        let written = server.call(FileOperationRequest(operation: .writeAt, handle: opened.handle, data: Array("hello world".utf8)))
+        let written = server.call(
+            FileOperationRequest(operation: .writeAt, handle: opened.handle, data: Array("hello world".utf8)))
         #expect(written.count == 11)
         let status = try #require(server.call(FileOperationRequest(operation: .fstat, handle: opened.handle)).status)
         #expect(status.size == 11)
@@ -80,7 +81,9 @@ struct FileOperationConformanceTests {
         #expect(directory.mode & 0o777 == 0o750 & ~currentUmask())
 
         let file = nested + "/f.txt"
-        let opened = server.call(FileOperationRequest(operation: .openFile, path: file, flags: LinuxOpenFlag.create | LinuxOpenFlag.writeOnly, mode: 0o600))
+        let opened = server.call(
+            FileOperationRequest(
+                operation: .openFile, path: file, flags: LinuxOpenFlag.create | LinuxOpenFlag.writeOnly, mode: 0o600))
         #expect(!opened.isError)
         _ = server.call(FileOperationRequest(operation: .writeAt, handle: opened.handle, data: Array("12345".utf8)))
         _ = server.call(FileOperationRequest(operation: .close, handle: opened.handle))
@@ -88,7 +91,10 @@ struct FileOperationConformanceTests {
         // Truncate first: it would move the modification time set by Chtimes.
         #expect(!server.call(FileOperationRequest(operation: .truncate, path: file, size: 3)).isError)
         let stamp: Int64 = 1_600_000_000_123_456_789
-        #expect(!server.call(FileOperationRequest(operation: .changeTimes, path: file, accessTime: stamp, modificationTime: stamp)).isError)
+        #expect(
+            !server.call(
+                FileOperationRequest(operation: .changeTimes, path: file, accessTime: stamp, modificationTime: stamp)
+            ).isError)
         let status = try #require(server.call(FileOperationRequest(operation: .stat, path: file)).status)
         #expect(status.size == 3)
         #expect(status.mode == 0o644)
@@ -97,9 +103,12 @@ struct FileOperationConformanceTests {
 
         let epoch = server.call(FileOperationRequest(operation: .changeTimes, path: file))
         #expect(!epoch.isError)
-        #expect(server.call(FileOperationRequest(operation: .stat, path: file)).status?.modificationTime == 0, "zero means 1970, not unchanged")
+        #expect(
+            server.call(FileOperationRequest(operation: .stat, path: file)).status?.modificationTime == 0,
+            "zero means 1970, not unchanged")
 
-        let statfs = try #require(server.call(FileOperationRequest(operation: .statfs, path: scratch.path)).fileSystemStatus)
+        let statfs = try #require(
+            server.call(FileOperationRequest(operation: .statfs, path: scratch.path)).fileSystemStatus)
         #expect(statfs.blockSize != 0)
         #expect(statfs.maximumNameLength != 0)
     }
@@ -113,15 +122,29 @@ struct FileOperationConformanceTests {
         #expect(!server.call(FileOperationRequest(operation: .makeDirectory, path: directory, mode: 0o755)).isError)
         try scratch.write("d/original.txt", "x")
 
-        #expect(!server.call(FileOperationRequest(operation: .rename, path: directory + "/original.txt", newPath: directory + "/renamed.txt")).isError)
+        #expect(
+            !server.call(
+                FileOperationRequest(
+                    operation: .rename, path: directory + "/original.txt", newPath: directory + "/renamed.txt")
+            ).isError)
         #expect(server.call(FileOperationRequest(operation: .stat, path: directory + "/original.txt")).errno == 2)
-        #expect(!server.call(FileOperationRequest(operation: .link, path: directory + "/renamed.txt", newPath: directory + "/hard.txt")).isError)
-        #expect(!server.call(FileOperationRequest(operation: .symlink, path: "renamed.txt", newPath: directory + "/sym.txt")).isError)
-        #expect(server.call(FileOperationRequest(operation: .readLink, path: directory + "/sym.txt")).path == "renamed.txt")
+        #expect(
+            !server.call(
+                FileOperationRequest(
+                    operation: .link, path: directory + "/renamed.txt", newPath: directory + "/hard.txt")
+            ).isError)
+        #expect(
+            !server.call(
+                FileOperationRequest(operation: .symlink, path: "renamed.txt", newPath: directory + "/sym.txt")
+            ).isError)
+        #expect(
+            server.call(FileOperationRequest(operation: .readLink, path: directory + "/sym.txt")).path == "renamed.txt")
 
-        let link = try #require(server.call(FileOperationRequest(operation: .lstat, path: directory + "/sym.txt")).status)
+        let link = try #require(
+            server.call(FileOperationRequest(operation: .lstat, path: directory + "/sym.txt")).status)
         #expect(link.mode & GoFileMode.symlink.rawValue != 0)
-        let target = try #require(server.call(FileOperationRequest(operation: .stat, path: directory + "/sym.txt")).status)
+        let target = try #require(
+            server.call(FileOperationRequest(operation: .stat, path: directory + "/sym.txt")).status)
         #expect(target.mode & GoFileMode.symlink.rawValue == 0, "Stat follows the link")
 
         let listing = server.call(FileOperationRequest(operation: .readDirectory, path: directory))
@@ -152,7 +175,10 @@ struct FileOperationConformanceTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let server = FileOperationServer()
-        let opened = server.call(FileOperationRequest(operation: .openFile, path: scratch.join("zero"), flags: LinuxOpenFlag.create | LinuxOpenFlag.writeOnly, mode: 0))
+        let opened = server.call(
+            FileOperationRequest(
+                operation: .openFile, path: scratch.join("zero"), flags: LinuxOpenFlag.create | LinuxOpenFlag.writeOnly,
+                mode: 0))
         #expect(!opened.isError)
         #expect(server.call(FileOperationRequest(operation: .fstat, handle: opened.handle)).status?.mode == 0)
     }
@@ -163,11 +189,15 @@ struct FileOperationConformanceTests {
         defer { scratch.remove() }
         try scratch.write("log", "old")
         let server = FileOperationServer()
-        let opened = server.call(FileOperationRequest(operation: .openFile, path: scratch.join("log"), flags: LinuxOpenFlag.writeOnly | LinuxOpenFlag.append))
-        let appended = server.call(FileOperationRequest(operation: .writeAt, handle: opened.handle, offset: -1, data: Array("new".utf8)))
+        let opened = server.call(
+            FileOperationRequest(
+                operation: .openFile, path: scratch.join("log"), flags: LinuxOpenFlag.writeOnly | LinuxOpenFlag.append))
+        let appended = server.call(
+            FileOperationRequest(operation: .writeAt, handle: opened.handle, offset: -1, data: Array("new".utf8)))
         #expect(appended.count == 3 && !appended.isError)
         #expect(try scratch.read("log") == "oldnew")
-        let positional = server.call(FileOperationRequest(operation: .writeAt, handle: opened.handle, offset: 0, data: Array("x".utf8)))
+        let positional = server.call(
+            FileOperationRequest(operation: .writeAt, handle: opened.handle, offset: 0, data: Array("x".utf8)))
         #expect(positional.isError)
         #expect(try scratch.read("log") == "oldnew")
     }

@@ -37,7 +37,9 @@ struct FileOperationErrorTests {
         let again = server.call(FileOperationRequest(operation: .makeDirectory, path: scratch.path, mode: 0o755))
         #expect(again.errno == 17)
         #expect(again.errorMessage == "mkdir \(scratch.path): file exists")
-        #expect(server.call(FileOperationRequest(operation: .makeDirectoryAll, path: scratch.join("file/sub"), mode: 0o755)).errno == 20)
+        #expect(
+            server.call(FileOperationRequest(operation: .makeDirectoryAll, path: scratch.join("file/sub"), mode: 0o755))
+                .errno == 20)
     }
 
     @Test("Permission denied is EACCES", .enabled(if: geteuid() != 0, "root bypasses permission checks"))
@@ -46,7 +48,9 @@ struct FileOperationErrorTests {
         defer { scratch.remove() }
         try scratch.write("secret", "x")
         chmod(scratch.join("secret"), 0)
-        #expect(FileOperationServer().call(FileOperationRequest(operation: .open, path: scratch.join("secret"))).errno == 13)
+        #expect(
+            FileOperationServer().call(FileOperationRequest(operation: .open, path: scratch.join("secret"))).errno == 13
+        )
     }
 
     @Test("Opening a directory for writing is EISDIR; a relative symlink loop is ELOOP")
@@ -54,7 +58,9 @@ struct FileOperationErrorTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let server = FileOperationServer()
-        #expect(server.call(FileOperationRequest(operation: .openFile, path: scratch.path, flags: LinuxOpenFlag.writeOnly)).errno == 21)
+        #expect(
+            server.call(FileOperationRequest(operation: .openFile, path: scratch.path, flags: LinuxOpenFlag.writeOnly))
+                .errno == 21)
         symlink("loop", scratch.join("loop"))
         #expect(server.call(FileOperationRequest(operation: .stat, path: scratch.join("loop"))).errno == 40)
     }
@@ -86,9 +92,11 @@ struct FileOperationErrorTests {
         #expect(response.count == 0)
     }
 
-    @Test("Every handle operation on handle 0 or an unknown handle is EBADF", arguments: [
-        FileOperationCode.close, .readAt, .writeAt, .fsync, .fstat, .ftruncate,
-    ])
+    @Test(
+        "Every handle operation on handle 0 or an unknown handle is EBADF",
+        arguments: [
+            FileOperationCode.close, .readAt, .writeAt, .fsync, .fstat, .ftruncate,
+        ])
     func badHandles(operation: FileOperationCode) {
         let server = FileOperationServer()
         #expect(server.call(FileOperationRequest(operation: operation, handle: 0, size: 1)).errno == 9)

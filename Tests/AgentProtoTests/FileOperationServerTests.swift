@@ -31,7 +31,8 @@ struct FileOperationServerTests {
         #expect(!response.isError)
         #expect(response.path.hasPrefix("/"))
         let resolved = URL(fileURLWithPath: response.path).resolvingSymlinksInPath().path
-        #expect(resolved == URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path)
+        #expect(
+            resolved == URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path)
     }
 
     @Test("Chown to the current owner succeeds; 0xFFFFFFFF leaves an id unchanged")
@@ -40,8 +41,13 @@ struct FileOperationServerTests {
         defer { scratch.remove() }
         try scratch.write("f", "x")
         let server = FileOperationServer()
-        #expect(!server.call(FileOperationRequest(operation: .changeOwner, path: scratch.join("f"), uid: getuid(), gid: getgid())).isError)
-        #expect(!server.call(FileOperationRequest(operation: .changeOwner, path: scratch.join("f"), uid: .max, gid: .max)).isError)
+        #expect(
+            !server.call(
+                FileOperationRequest(operation: .changeOwner, path: scratch.join("f"), uid: getuid(), gid: getgid())
+            ).isError)
+        #expect(
+            !server.call(FileOperationRequest(operation: .changeOwner, path: scratch.join("f"), uid: .max, gid: .max))
+                .isError)
         #expect(server.call(FileOperationRequest(operation: .stat, path: scratch.join("f"))).status?.uid == getuid())
     }
 
@@ -56,7 +62,9 @@ struct FileOperationServerTests {
         let null = server.call(FileOperationRequest(operation: .stat, path: "/dev/null")).status?.mode ?? 0
         #expect(null & GoFileMode.device.rawValue != 0 && null & GoFileMode.characterDevice.rawValue != 0)
         #expect(GoFileMode(posixMode: 0o104755) == GoFileMode(rawValue: GoFileMode.setuid.rawValue | 0o755))
-        #expect(GoFileMode(posixMode: 0o041777) == GoFileMode(rawValue: GoFileMode.directory.rawValue | GoFileMode.sticky.rawValue | 0o777))
+        #expect(
+            GoFileMode(posixMode: 0o041777)
+                == GoFileMode(rawValue: GoFileMode.directory.rawValue | GoFileMode.sticky.rawValue | 0o777))
         #expect(GoFileMode(posixMode: 0o140700).contains(.socket))
     }
 
@@ -70,9 +78,12 @@ struct FileOperationServerTests {
             for index in 0..<50 {
                 group.addTask {
                     let path = scratch.join("file\(index)")
-                    let opened = server.handle(FileOperationRequest(id: UInt32(index + 1), operation: .open, path: path))
+                    let opened = server.handle(
+                        FileOperationRequest(id: UInt32(index + 1), operation: .open, path: path))
                     #expect(opened.id == UInt32(index + 1))
-                    let read = server.handle(FileOperationRequest(id: 1000 + UInt32(index), operation: .readAt, handle: opened.handle, size: 100))
+                    let read = server.handle(
+                        FileOperationRequest(
+                            id: 1000 + UInt32(index), operation: .readAt, handle: opened.handle, size: 100))
                     #expect(read.id == 1000 + UInt32(index))
                     #expect(read.data == Array(String(repeating: "\(index % 10)", count: index + 1).utf8))
                     _ = server.handle(FileOperationRequest(operation: .close, handle: opened.handle))

@@ -1,13 +1,17 @@
-@testable import AgentProto
 import Foundation
 import Testing
+
+@testable import AgentProto
 
 /// The recorder's gathered writes (large payloads written in place with `writev`) put exactly the
 /// bytes of the plain back-to-back encoding in the file.
 @Suite("Recording: gathered writes")
 struct GatheredRecordsTests {
     static func frame(_ sequence: UInt32, _ frame: Frame) -> Record {
-        .frame(RecordedFrame(sequence: sequence, timestamp: 1_747_742_400_000_000_000 + Int64(sequence), direction: .receive, frame: frame))
+        .frame(
+            RecordedFrame(
+                sequence: sequence, timestamp: 1_747_742_400_000_000_000 + Int64(sequence), direction: .receive,
+                frame: frame))
     }
 
     static func payload(_ count: Int, seed: UInt8) -> [UInt8] {
@@ -18,11 +22,16 @@ struct GatheredRecordsTests {
         "Mixed batches: small and large payloads, control frames, payloads at the threshold",
         arguments: [0, 1, 3, 1500])
     func matchesPlainEncoding(largeFrameCount: Int) throws {
-        var batch: [Record] = [.commandStart(CommandStart(sequence: 0, startTime: 1, exec: ExecRequest(path: "/bin/cat")))]
+        var batch: [Record] = [
+            .commandStart(CommandStart(sequence: 0, startTime: 1, exec: ExecRequest(path: "/bin/cat")))
+        ]
         for index in 0..<largeFrameCount {
             // Sizes at, around and well over the in-place threshold, on two streams.
             let size = [GatheredRecords.inPlaceThreshold, 32 << 10, 70_000][index % 3]
-            batch.append(Self.frame(0, .data(stream: UInt32(1 + index % 2), Self.payload(size, seed: UInt8(truncatingIfNeeded: index)))))
+            batch.append(
+                Self.frame(
+                    0, .data(stream: UInt32(1 + index % 2), Self.payload(size, seed: UInt8(truncatingIfNeeded: index))))
+            )
             batch.append(Self.frame(0, .data(stream: 2, Self.payload(GatheredRecords.inPlaceThreshold - 1, seed: 7))))
             batch.append(Self.frame(0, .signal(15)))
         }

@@ -44,11 +44,13 @@ struct GoldenVectorTests {
     @Test("feeding one byte at a time gives the same items", arguments: GoldenVector.all)
     func byteAtATime(vector: GoldenVector) throws {
         if vector.isRecord {
-            #expect(try decodeAll(Record.self, from: vector.bytes, chunkSize: 1)
-                == decodeAll(Record.self, from: vector.bytes))
+            #expect(
+                try decodeAll(Record.self, from: vector.bytes, chunkSize: 1)
+                    == decodeAll(Record.self, from: vector.bytes))
         } else {
-            #expect(try decodeAll(Frame.self, from: vector.bytes, chunkSize: 1)
-                == decodeAll(Frame.self, from: vector.bytes))
+            #expect(
+                try decodeAll(Frame.self, from: vector.bytes, chunkSize: 1)
+                    == decodeAll(Frame.self, from: vector.bytes))
         }
     }
 

@@ -1,7 +1,6 @@
+import AgentProto
 import Glibc
 import Testing
-
-import AgentProto
 
 @Suite("Polling for expected input before sleeping")
 struct InputPollingTests {

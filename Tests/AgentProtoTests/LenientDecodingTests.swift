@@ -10,7 +10,8 @@ struct LenientDecodingTests {
         let frame = try Frame(cborBytes: bytes)
         #expect(frame == canonical, sourceLocation: sourceLocation)
         #expect(frame.encodedBytes() == canonical.encodedBytes(), sourceLocation: sourceLocation)
-        #expect(frame.encodedBytes() != bytes, "the input was meant to be non-canonical", sourceLocation: sourceLocation)
+        #expect(
+            frame.encodedBytes() != bytes, "the input was meant to be non-canonical", sourceLocation: sourceLocation)
     }
 
     @Test("keys in any order")
@@ -43,8 +44,11 @@ struct LenientDecodingTests {
     func unknownKeys() throws {
         // {"t": 3, "zz": {"a": [1, h'00', -5, 1.5, true, null]}, 7: "non-text key", "s": 2}
         let bytes: [UInt8] =
-            [0xa4, 0x61, 0x74, 0x03, 0x62, 0x7a, 0x7a, 0xa1, 0x61, 0x61, 0x86, 0x01, 0x41, 0x00, 0x24, 0xf9, 0x3e, 0x00,
-                0xf5, 0xf6, 0x07, 0x6c] + Array("non-text key".utf8) + [0x61, 0x73, 0x02]
+            [
+                0xa4, 0x61, 0x74, 0x03, 0x62, 0x7a, 0x7a, 0xa1, 0x61, 0x61, 0x86, 0x01, 0x41, 0x00, 0x24, 0xf9, 0x3e,
+                0x00,
+                0xf5, 0xf6, 0x07, 0x6c,
+            ] + Array("non-text key".utf8) + [0x61, 0x73, 0x02]
         try expectFrame(bytes, canonical: .eof(stream: 2))
     }
 
@@ -61,8 +65,10 @@ struct LenientDecodingTests {
         // {"t": 1, "x": {"argv": null, "env": null, "fds": null, "path": null}, "e": null, "l": null}
         let bytes: [UInt8] =
             [0xa4, 0x61, 0x74, 0x01, 0x61, 0x78, 0xa4, 0x64] + Array("argv".utf8) + [0xf6, 0x63] + Array("env".utf8)
-            + [0xf6, 0x63] + Array("fds".utf8) + [0xf6, 0x64] + Array("path".utf8) + [0xf6, 0x61, 0x65, 0xf6, 0x61,
-                0x6c, 0xf6]
+            + [0xf6, 0x63] + Array("fds".utf8) + [0xf6, 0x64] + Array("path".utf8) + [
+                0xf6, 0x61, 0x65, 0xf6, 0x61,
+                0x6c, 0xf6,
+            ]
         try expectFrame(bytes, canonical: .exec(ExecRequest()))
     }
 

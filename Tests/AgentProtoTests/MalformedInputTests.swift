@@ -47,7 +47,8 @@ struct MalformedInputTests {
         }
     }
 
-    @Test("reserved additional information 28–30 is malformed in every major type",
+    @Test(
+        "reserved additional information 28–30 is malformed in every major type",
         arguments: [UInt8](0...7), [UInt8](28...30))
     func reservedAdditionalInformation(majorType: UInt8, info: UInt8) {
         let bytes: [UInt8] = [0xa1, 0x61, 0x74, majorType << 5 | info]
@@ -56,7 +57,8 @@ struct MalformedInputTests {
         #expect(streamError(bytes)?.byteOffset == 3)
     }
 
-    @Test("a break outside an indefinite-length item is rejected",
+    @Test(
+        "a break outside an indefinite-length item is rejected",
         arguments: [[0xff], [0xa1, 0x61, 0x74, 0xff], [0xa2, 0x61, 0x74, 0x01, 0xff, 0x01]] as [[UInt8]])
     func strayBreak(bytes: [UInt8]) {
         #expect(frameError(bytes)?.code == .unexpectedBreak)
@@ -80,7 +82,8 @@ struct MalformedInputTests {
         #expect(try CBORValue(cborBytes: Array(deepValue.dropFirst())) != .null)
     }
 
-    @Test("a declared length of 2^63 is refused at once, before any payload arrives",
+    @Test(
+        "a declared length of 2^63 is refused at once, before any payload arrives",
         arguments: [0x5b, 0x7b] as [UInt8])
     func hugeStringLength(head: UInt8) {
         let key: UInt8 = head == 0x5b ? 0x64 : 0x65  // "d" holds bytes, "e" holds text
@@ -108,10 +111,13 @@ struct MalformedInputTests {
         #expect(try small.next()?.data.count == 1000)
     }
 
-    @Test("invalid UTF-8 in a text field or a key is rejected with the field",
-        arguments: [([0xa2, 0x61, 0x65, 0x62, 0xc3, 0x28, 0x61, 0x74, 0x06], "e"),
+    @Test(
+        "invalid UTF-8 in a text field or a key is rejected with the field",
+        arguments: [
+            ([0xa2, 0x61, 0x65, 0x62, 0xc3, 0x28, 0x61, 0x74, 0x06], "e"),
             ([0xa2, 0x61, 0x74, 0x06, 0x62, 0xff, 0xfe, 0x00], nil),
-            ([0xa2, 0x61, 0x74, 0x07, 0x61, 0x6c, 0xa1, 0x63, 0x6d, 0x73, 0x67, 0x61, 0x80], "l.msg")] as [([UInt8], String?)])
+            ([0xa2, 0x61, 0x74, 0x07, 0x61, 0x6c, 0xa1, 0x63, 0x6d, 0x73, 0x67, 0x61, 0x80], "l.msg"),
+        ] as [([UInt8], String?)])
     func invalidUTF8(bytes: [UInt8], field: String?) {
         let error = frameError(bytes)
         #expect(error?.code == .invalidUTF8)
@@ -131,18 +137,27 @@ struct MalformedInputTests {
         #expect(frameError(numberForMessage)?.field == "x")
     }
 
-    @Test("integers beyond each field's width overflow, naming the field",
+    @Test(
+        "integers beyond each field's width overflow, naming the field",
         arguments: [
             ([0xa1, 0x61, 0x74, 0x19, 0x01, 0x00], "t"),  // uint8 type = 256
             ([0xa2, 0x61, 0x73, 0x1b, 0, 0, 0, 1, 0, 0, 0, 0, 0x61, 0x74, 0x02], "s"),  // uint32 stream = 2^32
             ([0xa2, 0x61, 0x73, 0x20, 0x61, 0x74, 0x02], "s"),  // uint32 stream = -1
             ([0xa2, 0x61, 0x63, 0x1b, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x61, 0x74, 0x05], "c"),  // int = 2^63
             ([0xa2, 0x61, 0x63, 0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x61, 0x74, 0x05], "c"),  // int = -2^63-1
-            ([0xa2, 0x61, 0x74, 0x0b, 0x63, 0x66, 0x6f, 0x70, 0xa2, 0x62, 0x6f, 0x70, 0x03, 0x62, 0x66, 0x6c, 0x1a,
-                0x80, 0, 0, 0], "fop.fl"),  // int32 flags = 2^31
-            ([0xa2, 0x61, 0x74, 0x0b, 0x63, 0x66, 0x6f, 0x70, 0xa1, 0x62, 0x6f, 0x70, 0x19, 0x01, 0x00], "fop.op"),  // uint8
-            ([0xa2, 0x61, 0x74, 0x0c, 0x63, 0x66, 0x72, 0x70, 0xa1, 0x62, 0x69, 0x64, 0x1b, 0, 0, 0, 1, 0, 0, 0, 0],
-                "frp.id"),  // uint32 id = 2^32
+            (
+                [
+                    0xa2, 0x61, 0x74, 0x0b, 0x63, 0x66, 0x6f, 0x70, 0xa2, 0x62, 0x6f, 0x70, 0x03, 0x62, 0x66, 0x6c,
+                    0x1a,
+                    0x80, 0, 0, 0,
+                ], "fop.fl"
+            ),  // int32 flags = 2^31
+            // op 256 does not fit its uint8
+            ([0xa2, 0x61, 0x74, 0x0b, 0x63, 0x66, 0x6f, 0x70, 0xa1, 0x62, 0x6f, 0x70, 0x19, 0x01, 0x00], "fop.op"),
+            (
+                [0xa2, 0x61, 0x74, 0x0c, 0x63, 0x66, 0x72, 0x70, 0xa1, 0x62, 0x69, 0x64, 0x1b, 0, 0, 0, 1, 0, 0, 0, 0],
+                "frp.id"
+            ),  // uint32 id = 2^32
         ] as [([UInt8], String)])
     func integerOverflow(bytes: [UInt8], field: String) {
         let error = frameError(bytes)
@@ -161,7 +176,8 @@ struct MalformedInputTests {
         #expect("\(error)".contains("byte offset \(first.count + 3)"))
     }
 
-    @Test("malformed chunks inside indefinite-length strings are rejected",
+    @Test(
+        "malformed chunks inside indefinite-length strings are rejected",
         arguments: [[0x5f, 0x61, 0x61, 0xff], [0x7f, 0x41, 0x61, 0xff], [0x5f, 0x5f, 0xff, 0xff]] as [[UInt8]])
     func malformedChunks(value: [UInt8]) {
         let bytes: [UInt8] = [0xa2, 0x61, 0x74, 0x02, 0x61, 0x7a] + value

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Mux back-pressure keeps memory bounded", .timeLimit(.minutes(1)))
@@ -20,7 +20,9 @@ struct MuxBackPressureTests {
         return configuration
     }
 
-    @Test("a producer far faster than the consumer: buffered bytes on both sides stay within the watermarks", arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
+    @Test(
+        "a producer far faster than the consumer: buffered bytes on both sides stay within the watermarks",
+        arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
     func fastProducerSlowConsumer(_ kind: MuxTestTransport) async throws {
         let configuration = Self.smallBudgets()
         let connection = try MuxTestConnection(kind, client: configuration, agent: configuration)
@@ -31,13 +33,13 @@ struct MuxBackPressureTests {
         let agent = connection.agent
         let producer = Task {
             try await onDedicatedThread {
-            let payload = [UInt8](repeating: 0x5A, count: Self.chunkSize)
-            for _ in 0..<chunkCount {
-                try agent.sendBlocking(.data(stream: 1, payload))
-                let queued = agent.outboundByteCount
-                peakOutbound.withLock { $0 = max($0, queued) }
-            }
-            try agent.sendBlocking(.eof(stream: 1))
+                let payload = [UInt8](repeating: 0x5A, count: Self.chunkSize)
+                for _ in 0..<chunkCount {
+                    try agent.sendBlocking(.data(stream: 1, payload))
+                    let queued = agent.outboundByteCount
+                    peakOutbound.withLock { $0 = max($0, queued) }
+                }
+                try agent.sendBlocking(.eof(stream: 1))
             }
         }
         var received = 0
@@ -55,13 +57,17 @@ struct MuxBackPressureTests {
         let outboundBound = configuration.outboundWatermarks.high + Self.chunkSize + 64
         let inboundBound = configuration.inboundWatermarks.high + outboundBound + Self.readSlack
         let outbound = peakOutbound.withLock { $0 }
-        print("[\(kind)] peak inbound buffered \(peakInbound) B (bound \(inboundBound)), peak outbound queued \(outbound) B (bound \(outboundBound))")
+        print(
+            "[\(kind)] peak inbound buffered \(peakInbound) B (bound \(inboundBound)), peak outbound queued \(outbound) B (bound \(outboundBound))"
+        )
         #expect(peakInbound <= inboundBound)
         #expect(outbound <= outboundBound)
         connection.close()
     }
 
-    @Test("async send suspends above the outbound high watermark while the agent reads stdin slowly", arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
+    @Test(
+        "async send suspends above the outbound high watermark while the agent reads stdin slowly",
+        arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
     func asyncSendSuspends(_ kind: MuxTestTransport) async throws {
         let configuration = Self.smallBudgets()
         let connection = try MuxTestConnection(kind, client: configuration, agent: configuration)
@@ -89,7 +95,9 @@ struct MuxBackPressureTests {
         connection.close()
     }
 
-    @Test("an unread stream beyond the budget pauses reading, and everything flows again once it is read", arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
+    @Test(
+        "an unread stream beyond the budget pauses reading, and everything flows again once it is read",
+        arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
     func overBudgetRecovers(_ kind: MuxTestTransport) async throws {
         let configuration = Self.smallBudgets()
         let connection = try MuxTestConnection(kind, client: configuration, agent: configuration)
@@ -110,7 +118,8 @@ struct MuxBackPressureTests {
             try await Task.sleep(for: .milliseconds(1))
         }
         let buffered = connection.client.inboundBufferedByteCount
-        #expect(buffered <= configuration.inboundWatermarks.high + Self.readSlack + configuration.outboundWatermarks.high)
+        #expect(
+            buffered <= configuration.inboundWatermarks.high + Self.readSlack + configuration.outboundWatermarks.high)
         var received = 0
         for try await chunk in output { received += chunk.count }
         #expect(received == total)
@@ -119,7 +128,9 @@ struct MuxBackPressureTests {
         connection.close()
     }
 
-    @Test("the agent gets Signal while its child does not read the stdin the client sent", arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
+    @Test(
+        "the agent gets Signal while its child does not read the stdin the client sent",
+        arguments: MuxTestTransport.allCases.filter { $0 != .inMemoryByteByByte })
     func signalPassesUnreadStdin(_ kind: MuxTestTransport) async throws {
         let signal = Completion<Int>()
         var handlers = MuxHandlers()

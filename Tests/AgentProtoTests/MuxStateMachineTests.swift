@@ -141,11 +141,17 @@ struct MuxStateMachineTests {
     @Test("a waiting sender parks at the high watermark and resumes once the writer takes the queue")
     func outboundWatermarks() {
         var state = machine(outboundHigh: 100)
-        guard case .queued(wakeWriter: true, mustWait: false) = state.enqueue(.data(stream: 0, [UInt8](repeating: 0, count: 50)), waiter: 1) else {
+        guard
+            case .queued(wakeWriter: true, mustWait: false) = state.enqueue(
+                .data(stream: 0, [UInt8](repeating: 0, count: 50)), waiter: 1)
+        else {
             Issue.record("first frame should wake the writer and not wait")
             return
         }
-        guard case .queued(wakeWriter: false, mustWait: true) = state.enqueue(.data(stream: 0, [UInt8](repeating: 0, count: 50)), waiter: 2) else {
+        guard
+            case .queued(wakeWriter: false, mustWait: true) = state.enqueue(
+                .data(stream: 0, [UInt8](repeating: 0, count: 50)), waiter: 2)
+        else {
             Issue.record("second frame should park its sender")
             return
         }
@@ -160,13 +166,17 @@ struct MuxStateMachineTests {
     @Test("a FileOp is handed to the handler, a PathQuery answer resumes its caller")
     func dispatch() {
         var state = machine()
-        guard case .handleFileOperation(let request) = state.receive(.fileOperation(FileOperationRequest(id: 4, operation: FileOperationCode(rawValue: 2)))) else {
+        guard
+            case .handleFileOperation(let request) = state.receive(
+                .fileOperation(FileOperationRequest(id: 4, operation: FileOperationCode(rawValue: 2))))
+        else {
             Issue.record("expected a file operation")
             return
         }
         #expect(request.id == 4)
         _ = state.startPathQuery(PathQuery(), waiter: 9)
-        guard case .resumePathQuery(9, .failure(let error), _) = state.receive(Frame(type: .error, error: "no PATH")) else {
+        guard case .resumePathQuery(9, .failure(let error), _) = state.receive(Frame(type: .error, error: "no PATH"))
+        else {
             Issue.record("expected the query to fail")
             return
         }

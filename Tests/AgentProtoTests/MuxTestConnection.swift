@@ -1,8 +1,9 @@
 import AgentProto
-import Synchronization
 import Foundation
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The transports the mux behaviour tests run over.

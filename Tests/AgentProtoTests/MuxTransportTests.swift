@@ -6,7 +6,9 @@ import Testing
 struct MuxTransportTests {
     private static let readFile = FileOperationCode(rawValue: 3)
 
-    @Test("stdout, stderr and an extra fd arrive in order and end at EOF; Exit carries its error text", arguments: MuxTestTransport.allCases)
+    @Test(
+        "stdout, stderr and an extra fd arrive in order and end at EOF; Exit carries its error text",
+        arguments: MuxTestTransport.allCases)
     func streamsAndExit(_ kind: MuxTestTransport) async throws {
         let connection = try MuxTestConnection(kind)
         let streams = try [1, 2, 5].map { try connection.client.openStream($0) }
@@ -32,7 +34,9 @@ struct MuxTransportTests {
         connection.close()
     }
 
-    @Test("the agent gets Exec, stdin and Signal, and a signal after stdin EOF still arrives", arguments: MuxTestTransport.allCases)
+    @Test(
+        "the agent gets Exec, stdin and Signal, and a signal after stdin EOF still arrives",
+        arguments: MuxTestTransport.allCases)
     func agentSide(_ kind: MuxTestTransport) async throws {
         let signals = Collected<Int>()
         let secondSignal = Completion<Void>()
@@ -64,7 +68,9 @@ struct MuxTransportTests {
         connection.close()
     }
 
-    @Test("1,000 concurrent file operations are matched to their callers when answered in reverse order", arguments: MuxTestTransport.allCases)
+    @Test(
+        "1,000 concurrent file operations are matched to their callers when answered in reverse order",
+        arguments: MuxTestTransport.allCases)
     func concurrentFileOperations(_ kind: MuxTestTransport) async throws {
         let count = kind == .inMemoryByteByByte ? 200 : 1000
         let held = Mutex<[(FileOperationRequest, FileOperationReply)]>([])
@@ -96,17 +102,22 @@ struct MuxTransportTests {
         connection.close()
     }
 
-    @Test("a file operation the agent does not serve is answered ENOSYS instead of hanging", arguments: MuxTestTransport.allCases)
+    @Test(
+        "a file operation the agent does not serve is answered ENOSYS instead of hanging",
+        arguments: MuxTestTransport.allCases)
     func fileOperationWithoutHandler(_ kind: MuxTestTransport) async throws {
         let connection = try MuxTestConnection(kind)
         connection.start()
-        let response = try await connection.client.fileOperation(FileOperationRequest(operation: Self.readFile, path: "/"))
+        let response = try await connection.client.fileOperation(
+            FileOperationRequest(operation: Self.readFile, path: "/"))
         #expect(response.errno == 38)
         #expect(response.isError)
         connection.close()
     }
 
-    @Test("a cancelled file operation throws, its late response is dropped, and later calls still work", arguments: MuxTestTransport.allCases)
+    @Test(
+        "a cancelled file operation throws, its late response is dropped, and later calls still work",
+        arguments: MuxTestTransport.allCases)
     func cancellation(_ kind: MuxTestTransport) async throws {
         let parked = Mutex<[FileOperationReply]>([])
         let arrived = Completion<Void>()
@@ -128,12 +139,15 @@ struct MuxTransportTests {
         slow.cancel()
         await #expect(throws: CancellationError.self) { try await slow.value }
         for reply in parked.withLock({ $0 }) { try reply.send(FileOperationResponse(path: "/late")) }
-        let next = try await connection.client.fileOperation(FileOperationRequest(operation: Self.readFile, path: "/fast"))
+        let next = try await connection.client.fileOperation(
+            FileOperationRequest(operation: Self.readFile, path: "/fast"))
         #expect(next.path == "/fast")
         connection.close()
     }
 
-    @Test("losing the connection fails every pending call and unfinished stream, and tells the agent", arguments: MuxTestTransport.allCases)
+    @Test(
+        "losing the connection fails every pending call and unfinished stream, and tells the agent",
+        arguments: MuxTestTransport.allCases)
     func connectionLoss(_ kind: MuxTestTransport) async throws {
         let agentEnd = Completion<MuxInputEnd>()
         let received = Completion<Void>()
@@ -141,7 +155,11 @@ struct MuxTransportTests {
         var handlers = MuxHandlers()
         handlers.inputEnded = { agentEnd.complete($0) }
         handlers.fileOperation = { _, _ in
-            if counter.withLock({ $0 += 1; return $0 }) == 20 { received.complete(()) }
+            if counter.withLock({
+                $0 += 1; return $0
+            }) == 20 {
+                received.complete(())
+            }
         }
         let connection = try MuxTestConnection(kind, agentHandlers: handlers)
         let output = try connection.client.openStream(1)
@@ -203,7 +221,9 @@ struct MuxTransportTests {
         connection.agent.close()
     }
 
-    @Test("a consumer that stops reading stdout holds back neither stderr, a file operation, nor Exit", arguments: MuxTestTransport.allCases)
+    @Test(
+        "a consumer that stops reading stdout holds back neither stderr, a file operation, nor Exit",
+        arguments: MuxTestTransport.allCases)
     func stalledConsumer(_ kind: MuxTestTransport) async throws {
         var handlers = MuxHandlers()
         handlers.fileOperation = { request, reply in try? reply.send(FileOperationResponse(path: request.path)) }
@@ -221,7 +241,8 @@ struct MuxTransportTests {
         for try await chunk in errors { errorBytes += chunk }
         #expect(errorBytes == Array("warning".utf8))
         #expect(try await connection.client.exitStatus().code == 0)
-        let response = try await connection.client.fileOperation(FileOperationRequest(operation: Self.readFile, path: "/x"))
+        let response = try await connection.client.fileOperation(
+            FileOperationRequest(operation: Self.readFile, path: "/x"))
         #expect(response.path == "/x")
         var total = 0
         for try await chunk in output { total += chunk.count }
@@ -248,7 +269,9 @@ struct MuxTransportTests {
         connection.close()
     }
 
-    @Test("an observer failure with a handler is reported there and the mux carries on", arguments: MuxTestTransport.allCases)
+    @Test(
+        "an observer failure with a handler is reported there and the mux carries on",
+        arguments: MuxTestTransport.allCases)
     func observerFailureHandled(_ kind: MuxTestTransport) async throws {
         let failures = Collected<FrameDirection>()
         var handlers = MuxHandlers()
@@ -263,9 +286,12 @@ struct MuxTransportTests {
         connection.close()
     }
 
-    @Test("an observer failure without a handler fails the mux instead of being dropped", arguments: MuxTestTransport.allCases)
+    @Test(
+        "an observer failure without a handler fails the mux instead of being dropped",
+        arguments: MuxTestTransport.allCases)
     func observerFailure(_ kind: MuxTestTransport) async throws {
-        let connection = try MuxTestConnection(kind, client: MuxConfiguration(observer: RecordingObserver(failing: true)))
+        let connection = try MuxTestConnection(
+            kind, client: MuxConfiguration(observer: RecordingObserver(failing: true)))
         connection.start()
         await #expect(throws: MuxError.self) {
             _ = try await connection.client.fileOperation(FileOperationRequest(operation: Self.readFile))

@@ -43,7 +43,8 @@ struct RFC8949AppendixATests {
         #expect(try CBORValue(cborBytes: example.bytes).encodedBytes() == example.bytes)
     }
 
-    @Test("non-deterministic examples re-encode in preferred form and mean the same",
+    @Test(
+        "non-deterministic examples re-encode in preferred form and mean the same",
         arguments: examples.filter { !$0.isDeterministic })
     func reencodesPreferred(example: Example) throws {
         let value = try CBORValue(cborBytes: example.bytes)

@@ -53,7 +53,8 @@ struct AgentBenchmarks {
         let begin = Self.now()
         for _ in 0..<2000 {
             let opened = try await agent.mux.fileOperation(FileOperationRequest(operation: .open, path: path))
-            _ = try await agent.mux.fileOperation(FileOperationRequest(operation: .readAt, handle: opened.handle, size: 1024))
+            _ = try await agent.mux.fileOperation(
+                FileOperationRequest(operation: .readAt, handle: opened.handle, size: 1024))
             _ = try await agent.mux.fileOperation(FileOperationRequest(operation: .close, handle: opened.handle))
         }
         print(String(format: "1 KiB open+read+close: %.0f files/s (sequential)", 2000 / (Self.now() - begin)))
@@ -63,7 +64,8 @@ struct AgentBenchmarks {
         let output = try catAgent.mux.openStream(1)
         catAgent.start()
         let start = Self.now()
-        try await catAgent.mux.send(.exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "head -c 1073741824 /dev/zero"])))
+        try await catAgent.mux.send(
+            .exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "head -c 1073741824 /dev/zero"])))
         var total = 0
         for try await chunk in output { total += chunk.count }
         let seconds = Self.now() - start

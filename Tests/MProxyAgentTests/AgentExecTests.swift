@@ -31,27 +31,31 @@ struct AgentExecTests {
 
     @Test("A missing program is 127 with Go's text")
     func missingProgram() async throws {
-        let result = try await AgentProcess.run(ExecRequest(path: "no-such-program-mproxy", arguments: ["no-such-program-mproxy"]))
+        let result = try await AgentProcess.run(
+            ExecRequest(path: "no-such-program-mproxy", arguments: ["no-such-program-mproxy"]))
         #expect(result.status.code == 127)
         #expect(result.status.error == "exec: \"no-such-program-mproxy\": executable file not found in $PATH")
     }
 
     @Test("A bad working directory is 127 with the chdir error")
     func badWorkingDirectory() async throws {
-        let result = try await AgentProcess.run(ExecRequest(path: "/bin/true", arguments: ["true"], workingDirectory: "/no/such/dir"))
+        let result = try await AgentProcess.run(
+            ExecRequest(path: "/bin/true", arguments: ["true"], workingDirectory: "/no/such/dir"))
         #expect(result.status.code == 127)
         #expect(result.status.error == "chdir /no/such/dir: no such file or directory")
     }
 
     @Test("The working directory is applied")
     func workingDirectory() async throws {
-        let result = try await AgentProcess.run(ExecRequest(path: "/bin/pwd", arguments: ["pwd"], workingDirectory: "/usr/bin"))
+        let result = try await AgentProcess.run(
+            ExecRequest(path: "/bin/pwd", arguments: ["pwd"], workingDirectory: "/usr/bin"))
         #expect(result.output == "/usr/bin\n")
     }
 
     @Test("env null inherits the agent's environment; [] is empty")
     func environmentInheritOrEmpty() async throws {
-        let inherited = try await AgentProcess.run(ExecRequest(path: "/usr/bin/env", arguments: ["env"], environment: nil))
+        let inherited = try await AgentProcess.run(
+            ExecRequest(path: "/usr/bin/env", arguments: ["env"], environment: nil))
         #expect(inherited.output.contains("PATH="))
         let empty = try await AgentProcess.run(ExecRequest(path: "/usr/bin/env", arguments: ["env"], environment: []))
         #expect(empty.output == "")
@@ -59,26 +63,32 @@ struct AgentExecTests {
 
     @Test("The Config filter keeps, removes, honours MPROXY_CHANGED_ENVS, globs and /regex/")
     func environmentFiltered() async throws {
-        let configuration = AgentConfiguration(environmentKeep: ["HOME", "LC_*", "/^KEEP_[0-9]+$/"], environmentRemove: ["LC_SECRET", "MPROXY_*"])
+        let configuration = AgentConfiguration(
+            environmentKeep: ["HOME", "LC_*", "/^KEEP_[0-9]+$/"], environmentRemove: ["LC_SECRET", "MPROXY_*"])
         let environment = [
             "HOME=/h", "LC_ALL=C", "LC_SECRET=x", "KEEP_12=y", "KEEP_X=n", "OTHER=z", "CHANGED=c",
             "MPROXY_CHANGED_ENVS=CHANGED", "MPROXY_TOKEN=t",
         ]
         let result = try await AgentProcess.run(
-            ExecRequest(path: "/usr/bin/env", arguments: ["env"], environment: environment), configuration: configuration)
+            ExecRequest(path: "/usr/bin/env", arguments: ["env"], environment: environment),
+            configuration: configuration)
         #expect(result.output == "HOME=/h\nLC_ALL=C\nKEEP_12=y\nCHANGED=c\n")
     }
 
     @Test("argv reaches the child verbatim: spaces, quotes, newlines, control and non-ASCII characters")
     func argumentsVerbatim() async throws {
-        let arguments = ["a b", "\"quoted\" 'single'", "line1\nline2", "tab\there", "\u{1}\u{7f}", "ünïcødé 🎉", "$HOME `x` \\", ""]
+        let arguments = [
+            "a b", "\"quoted\" 'single'", "line1\nline2", "tab\there", "\u{1}\u{7f}", "ünïcødé 🎉", "$HOME `x` \\", "",
+        ]
         let result = try await AgentProcess.run(
             ExecRequest(path: "/usr/bin/printf", arguments: ["printf", "%s\\0"] + arguments))
         let parts = result.standardOutput.split(separator: 0, omittingEmptySubsequences: false).dropLast()
         #expect(parts.map { String(decoding: $0, as: UTF8.self) } == arguments)
     }
 
-    @Test("argv, the program path, the working directory and the environment that are not UTF-8 reach the child as their bytes")
+    @Test(
+        "argv, the program path, the working directory and the environment that are not UTF-8 reach the child as their bytes"
+    )
     func argumentsThatAreNotUTF8() async throws {
         let latin1 = PathBytes.string(from: Array("caf".utf8) + [0xE9])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString)").path
@@ -93,7 +103,8 @@ struct AgentExecTests {
             ExecRequest(
                 path: "/bin/sh", arguments: ["sh", "-c", "printf '%s\\0' \"$1\" \"$ODD\" \"$(pwd)\"", "sh", latin1],
                 environment: ["ODD=" + latin1, "PATH=/usr/bin:/bin"], workingDirectory: odd))
-        let parts = result.standardOutput.split(separator: 0, omittingEmptySubsequences: false).dropLast().map(Array.init)
+        let parts = result.standardOutput.split(separator: 0, omittingEmptySubsequences: false).dropLast().map(
+            Array.init)
         let raw = Array("caf".utf8) + [0xE9]
         #expect(parts == [raw, raw, Array(directory.utf8) + [UInt8(ascii: "/")] + raw])
         #expect(result.status.code == 0)
@@ -101,7 +112,8 @@ struct AgentExecTests {
 
     @Test("argv[0] is kept as sent, not replaced by the path")
     func argumentZero() async throws {
-        let result = try await AgentProcess.run(ExecRequest(path: "/bin/sh", arguments: ["custom-name", "-c", "echo $0"]))
+        let result = try await AgentProcess.run(
+            ExecRequest(path: "/bin/sh", arguments: ["custom-name", "-c", "echo $0"]))
         #expect(result.output == "custom-name\n")
     }
 
@@ -115,7 +127,8 @@ struct AgentExecTests {
         // `ls` as a plain child (not exec'd, no pipeline): the shell holds no pipe of its own while
         // ls reads its descriptors, whatever the scheduling.
         let script = "read line <&3; echo \"three:$line\" >&5; echo five-out >&5; ls /proc/$$/fd/; true"
-        try await agent.mux.send(.exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", script], extraFileDescriptors: [3, 5])))
+        try await agent.mux.send(
+            .exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", script], extraFileDescriptors: [3, 5])))
         try await agent.mux.send(.data(stream: 3, Array("ping\n".utf8)))
         try await agent.mux.send(.eof(stream: 3))
         try await agent.mux.send(.eof(stream: 5))

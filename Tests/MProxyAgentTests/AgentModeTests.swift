@@ -2,8 +2,9 @@
 
 import AgentProto
 import Foundation
-@testable import MProxyAgent
 import Testing
+
+@testable import MProxyAgent
 
 @Suite("mproxy-agent: modes and extensions", .timeLimit(.minutes(1)))
 struct AgentModeTests {
@@ -13,7 +14,10 @@ struct AgentModeTests {
         for asks in [true, false] {
             let agent = try AgentProcess(observer: observed)
             agent.start()
-            try await agent.mux.send(.config(AgentConfiguration(environmentKeep: ["PATH"], environmentRemove: [], extensions: asks ? ["hello"] : [])))
+            try await agent.mux.send(
+                .config(
+                    AgentConfiguration(
+                        environmentKeep: ["PATH"], environmentRemove: [], extensions: asks ? ["hello"] : [])))
             try await agent.mux.send(.exec(ExecRequest(path: "/bin/true", arguments: ["true"])))
             #expect(try await agent.mux.exitStatus().code == 0)
             _ = agent.finish()
@@ -26,10 +30,13 @@ struct AgentModeTests {
     @Test("PathQuery lists executables in PATH order, sorted, first occurrence wins")
     func pathQuery() async throws {
         let base = NSTemporaryDirectory() + "mproxy-path-" + UUID().uuidString
-        for directory in ["a", "b"] { try FileManager.default.createDirectory(atPath: "\(base)/\(directory)", withIntermediateDirectories: true) }
+        for directory in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: "\(base)/\(directory)", withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(atPath: base) }
         func make(_ path: String, _ mode: Int) throws {
-            _ = FileManager.default.createFile(atPath: "\(base)/\(path)", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: mode])
+            _ = FileManager.default.createFile(
+                atPath: "\(base)/\(path)", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: mode])
         }
         try make("a/zeta", 0o755)
         try make("a/alpha", 0o700)
@@ -40,7 +47,8 @@ struct AgentModeTests {
         try FileManager.default.createSymbolicLink(atPath: "\(base)/b/broken", withDestinationPath: "\(base)/nowhere")
         let agent = try AgentProcess()
         agent.start()
-        let info = try await agent.mux.pathQuery(PathQuery(directories: ["\(base)/a", "", "\(base)/b", "\(base)/missing"]))
+        let info = try await agent.mux.pathQuery(
+            PathQuery(directories: ["\(base)/a", "", "\(base)/b", "\(base)/missing"]))
         let entries = info.entries ?? []
         #expect(entries.map(\.name) == ["alpha", "zeta", "beta", "link"])
         #expect(entries[0].path == "\(base)/a/alpha")

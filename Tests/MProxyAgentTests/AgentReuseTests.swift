@@ -40,7 +40,8 @@ struct AgentReuseTests {
         var exits = ExitReports()
         let observed = FrameLog()
         let agent = try AgentProcess(observer: observed, handlers: exits.handlers)
-        let reuse = AgentConfiguration(environmentKeep: ["PATH"], environmentRemove: [], extensions: ["hello", "exec-reuse"])
+        let reuse = AgentConfiguration(
+            environmentKeep: ["PATH"], environmentRemove: [], extensions: ["hello", "exec-reuse"])
 
         // First command: reads one line of stdin and prints its own parent (the agent).
         var output = try agent.mux.openStream(1)
@@ -48,7 +49,10 @@ struct AgentReuseTests {
         agent.start()
         try await agent.mux.send(.config(reuse))
         try await agent.mux.send(
-            .exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "read line; echo $line $PPID"], environment: ["PATH=/usr/bin:/bin"])))
+            .exec(
+                ExecRequest(
+                    path: "/bin/sh", arguments: ["sh", "-c", "read line; echo $line $PPID"],
+                    environment: ["PATH=/usr/bin:/bin"])))
         try await agent.mux.send(.data(stream: 0, Array("first\n".utf8)))
         let first = try await collect(output)
         _ = try await collect(errors)
@@ -64,7 +68,10 @@ struct AgentReuseTests {
         output = try agent.mux.openStream(1)
         errors = try agent.mux.openStream(2)
         try await agent.mux.send(.config(reuse))
-        try await agent.mux.send(.exec(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", "cat; echo $PPID"], environment: ["PATH=/usr/bin:/bin"])))
+        try await agent.mux.send(
+            .exec(
+                ExecRequest(
+                    path: "/bin/sh", arguments: ["sh", "-c", "cat; echo $PPID"], environment: ["PATH=/usr/bin:/bin"])))
         try await agent.mux.send(.data(stream: 0, Array("second\n".utf8)))
         try await agent.mux.send(.eof(stream: 0))
         let second = try await collect(output)
@@ -83,7 +90,8 @@ struct AgentReuseTests {
         var output = try agent.mux.openStream(1)
         agent.start()
         try await agent.mux.send(.config(AgentConfiguration(extensions: ["exec-reuse", "unfiltered-environment"])))
-        try await agent.mux.send(.exec(ExecRequest(path: "no-such-program-mproxy", arguments: ["no-such-program-mproxy"])))
+        try await agent.mux.send(
+            .exec(ExecRequest(path: "no-such-program-mproxy", arguments: ["no-such-program-mproxy"])))
         #expect(await exits.next()?.code == 127)
         output.close()
         output = try agent.mux.openStream(1)

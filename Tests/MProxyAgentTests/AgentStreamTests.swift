@@ -49,7 +49,8 @@ struct AgentStreamTests {
     // SIGINT ignored, which no trap can undo.
     @Test("SIGINT, SIGTERM and SIGUSR1 reach every process of the group", arguments: [2, 15, 10])
     func signalsReachTheGroup(signal: Int) async throws {
-        let script = "trap 'echo parent-got; exit 7' \(signal); sh -c \"trap 'echo child-got; exit 0' \(signal); echo ready; while :; do sleep 0.05; done\""
+        let script =
+            "trap 'echo parent-got; exit 7' \(signal); sh -c \"trap 'echo child-got; exit 0' \(signal); echo ready; while :; do sleep 0.05; done\""
         let agent = try AgentProcess()
         let output = try agent.mux.openStream(1)
         agent.start()
@@ -75,7 +76,8 @@ struct AgentStreamTests {
 
     @Test("Large stdout and stderr interleaved do not deadlock")
     func interleavedOutput() async throws {
-        let script = "i=0; while [ $i -lt 200 ]; do head -c 65536 /dev/zero; head -c 65536 /dev/zero >&2; i=$((i+1)); done"
+        let script =
+            "i=0; while [ $i -lt 200 ]; do head -c 65536 /dev/zero; head -c 65536 /dev/zero >&2; i=$((i+1)); done"
         let result = try await AgentProcess.run(ExecRequest(path: "/bin/sh", arguments: ["sh", "-c", script]))
         #expect(result.standardOutput.count == 200 * 65536)
         #expect(result.standardError.count == 200 * 65536)
@@ -85,7 +87,8 @@ struct AgentStreamTests {
     func splicedAndCopiedOutputKeepTheirOrder() async throws {
         // Each round: a line, 40,000 bytes of a file (spliced: more than the 16 KiB threshold), a
         // line on stderr, then a burst big enough to splice on stderr too.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agent-splice-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agent-splice-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let block = directory.appendingPathComponent("block")
@@ -188,12 +191,15 @@ struct AgentStreamTests {
             for index in 0..<50 {
                 group.addTask {
                     let path = "\(directory)/f\(index)"
-                    let created = try await agent.mux.fileOperation(FileOperationRequest(operation: .create, path: path))
+                    let created = try await agent.mux.fileOperation(
+                        FileOperationRequest(operation: .create, path: path))
                     #expect(!created.isError)
                     let written = try await agent.mux.fileOperation(
-                        FileOperationRequest(operation: .writeAt, handle: created.handle, data: Array("file \(index)".utf8)))
+                        FileOperationRequest(
+                            operation: .writeAt, handle: created.handle, data: Array("file \(index)".utf8)))
                     #expect(written.count == Int64("file \(index)".utf8.count))
-                    _ = try await agent.mux.fileOperation(FileOperationRequest(operation: .close, handle: created.handle))
+                    _ = try await agent.mux.fileOperation(
+                        FileOperationRequest(operation: .close, handle: created.handle))
                     let status = try await agent.mux.fileOperation(FileOperationRequest(operation: .stat, path: path))
                     #expect(status.status?.name == "f\(index)")
                 }

@@ -43,7 +43,9 @@ final class PipeTransport: FrameTransport, @unchecked Sendable {
                     wroteSomething = true
                     var offset = 0
                     while offset < bytes.count {
-                        let written = bytes.withUnsafeBytes { write(output, $0.baseAddress! + offset, $0.count - offset) }
+                        let written = bytes.withUnsafeBytes {
+                            write(output, $0.baseAddress! + offset, $0.count - offset)
+                        }
                         if written < 0 {
                             if errno == EINTR { continue }
                             endpoint.sendFailed(POSIXError(.EPIPE))

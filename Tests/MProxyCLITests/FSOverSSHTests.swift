@@ -105,8 +105,9 @@ struct FSOverSSHTests {
             let group = try #require(getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) })
             #expect(try fs(server, ["chown", "\(user):\(group)", remote + "/dir/t"]).status == 0)
             #expect(try fs(server, ["ls", "-l", remote + "/dir/t"]).outputText.contains(" \(user) \(group) "))
-            #expect(try fs(server, ["stat", remote + "/dir/t"]).outputText.contains(
-                "/" + String(repeating: " ", count: max(0, 8 - user.count)) + user + ")"))
+            #expect(
+                try fs(server, ["stat", remote + "/dir/t"]).outputText.contains(
+                    "/" + String(repeating: " ", count: max(0, 8 - user.count)) + user + ")"))
             let unknown = try fs(server, ["chown", "no-such-user-here", remote + "/dir/t"])
             #expect(unknown.status == 1)
             #expect(unknown.errorText.hasSuffix("chown: invalid user: 'no-such-user-here'\n"), "\(unknown.errorText)")

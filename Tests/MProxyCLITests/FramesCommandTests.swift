@@ -19,7 +19,9 @@ struct FramesCommandTests {
             .appendingPathComponent("AgentProtoTests/Fixtures/agentproto-golden.jsonl")
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("missing \(url.path)") }
         return text.split(separator: "\n").map { line in
-            guard case .object(let members) = try? JSONParser.parse(String(line)) else { fatalError("bad fixture line") }
+            guard case .object(let members) = try? JSONParser.parse(String(line)) else {
+                fatalError("bad fixture line")
+            }
             func member(_ name: String) -> JSONValue? { members.first { $0.name == name }?.value }
             guard case .string(let name) = member("name"), case .string(let kind) = member("kind"),
                 case .string(let hex) = member("hex"), case .array(let decoded) = member("decoded")
@@ -63,7 +65,8 @@ struct FramesCommandTests {
     @Test("--strict exits 3 for a frame that decoded but was not canonical")
     func strictNonCanonical() throws {
         // {"t": 2, "s": 1} with keys out of order.
-        let result = try MProxyProcess.run(["frames", "decode", "--hex", "--strict"], input: Array("a2617402617301".utf8))
+        let result = try MProxyProcess.run(
+            ["frames", "decode", "--hex", "--strict"], input: Array("a2617402617301".utf8))
         #expect(result.status == 3)
         #expect(result.outputText == "{\"s\":1,\"t\":2}\n")
         #expect(result.errorText.contains("byte offset 0 is not canonical"))
@@ -90,7 +93,8 @@ struct FramesCommandTests {
 
     @Test("encode names the line that is not a valid frame")
     func encodeBadLine() throws {
-        let result = try MProxyProcess.run(["frames", "encode", "--hex"], input: Array("{\"t\":3}\n{\"t\":\"x\"}\n".utf8))
+        let result = try MProxyProcess.run(
+            ["frames", "encode", "--hex"], input: Array("{\"t\":3}\n{\"t\":\"x\"}\n".utf8))
         #expect(result.status == 1)
         #expect(result.outputText == "a1617403\n")
         #expect(result.errorText.contains("line 2"))

@@ -12,7 +12,8 @@ struct AgentReuseTests {
     private func run(
         _ script: String, on host: RemoteHost, environment: [String]? = ["PATH=/usr/bin:/bin"], input: [UInt8] = []
     ) async throws -> (output: String, status: TerminationStatus) {
-        let process = try await host.start(RemoteCommand(executable: "/bin/sh", arguments: ["-c", script], environment: environment))
+        let process = try await host.start(
+            RemoteCommand(executable: "/bin/sh", arguments: ["-c", script], environment: environment))
         async let output = process.standardOutput.reduce(into: [UInt8]()) { $0 += $1 }
         async let errors = process.standardError.reduce(into: [UInt8]()) { $0 += $1 }
         if !input.isEmpty { try await process.standardInput.write(input) }
@@ -23,7 +24,9 @@ struct AgentReuseTests {
     }
 
     /// The agent's process id: the parent of the shell it ran.
-    private func agentProcess(on host: RemoteHost, environment: [String]? = ["PATH=/usr/bin:/bin"]) async throws -> String {
+    private func agentProcess(on host: RemoteHost, environment: [String]? = ["PATH=/usr/bin:/bin"]) async throws
+        -> String
+    {
         try await run("echo $PPID", on: host, environment: environment).output
     }
 
@@ -78,7 +81,9 @@ struct AgentReuseTests {
         #expect(second != first)
     }
 
-    @Test("Commands that inherit the environment reuse agents once the host learned they may, and keep the whole environment")
+    @Test(
+        "Commands that inherit the environment reuse agents once the host learned they may, and keep the whole environment"
+    )
     func inheritedEnvironment() async throws {
         let host = try await BuiltAgent.localHost()
         defer { host.close() }

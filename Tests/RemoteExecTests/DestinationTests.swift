@@ -191,7 +191,9 @@ struct SSHHostConfigurationParsingTests {
     @Test("shell quoting survives single quotes")
     func quoting() {
         #expect(ShellQuoting.quote("it's") == #"'it'\''s'"#)
-        #expect(ShellQuoting.join(["a b", "c", "", "/usr/bin/x-y_z.1", "$HOME", "~"]) == "'a b' c '' /usr/bin/x-y_z.1 '$HOME' '~'")
+        #expect(
+            ShellQuoting.join(["a b", "c", "", "/usr/bin/x-y_z.1", "$HOME", "~"])
+                == "'a b' c '' /usr/bin/x-y_z.1 '$HOME' '~'")
         let script = SSHConnection.uploadScript(path: "~/.cache/x'y/agent", mode: 0o755)
         #expect(script.contains(#"mkdir -p "$HOME"/'.cache/x'\''y'"#))
         #expect(script.contains("chmod 755"))

@@ -369,7 +369,8 @@ struct ExecOverSSHTests {
             let errorLines = result.errorText.split(separator: "\n")
             #expect(errorLines.count == 1, "\(result.errorText)")
             #expect(
-                result.errorText.hasPrefix("mproxy: Timeout, server 127.0.0.1 not responding (no answer to 2 keepalives"),
+                result.errorText.hasPrefix(
+                    "mproxy: Timeout, server 127.0.0.1 not responding (no answer to 2 keepalives"),
                 "\(result.errorText)")
             #expect(try await onDedicatedThread { processVanishes(remote) }, "remote sleep \(remote) survived")
         }

@@ -1,7 +1,7 @@
 import AgentProto
 import Foundation
-import Synchronization
 import RemoteExec
+import Synchronization
 import Testing
 import WorkspaceFS
 
@@ -10,7 +10,8 @@ import WorkspaceFS
 @Suite("Library walkthrough (the README example)", .timeLimit(.minutes(1)))
 struct LibraryWalkthroughTests {
     @Test func commandThenFiles() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("walkthrough-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("walkthrough-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
         try Data("line one\n".utf8).write(to: URL(fileURLWithPath: root + "/logs/today.log"))
         defer { try? FileManager.default.removeItem(atPath: root) }

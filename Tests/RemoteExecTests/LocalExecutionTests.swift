@@ -60,7 +60,8 @@ struct LocalExecutionTests {
     }
 
     @Test func appliesWorkingDirectoryAndEnvironment() async throws {
-        var command = RemoteCommand(executable: "/bin/sh", arguments: ["-c", "pwd; echo $GREETING; echo ${SECRET:-none}"])
+        var command = RemoteCommand(
+            executable: "/bin/sh", arguments: ["-c", "pwd; echo $GREETING; echo ${SECRET:-none}"])
         command.workingDirectory = "/tmp"
         command.environment = ["GREETING=hello", "SECRET=x", "PATH=/usr/bin:/bin"]
         command.environmentKeep = ["GREETING", "PATH"]
@@ -71,7 +72,8 @@ struct LocalExecutionTests {
     @Test func signalReachesTheProcessGroup() async throws {
         let host = try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: BuiltAgent.path))
         defer { host.close() }
-        let process = try await host.start(RemoteCommand(executable: "/bin/sh", arguments: ["-c", "echo ready; sleep 30"]))
+        let process = try await host.start(
+            RemoteCommand(executable: "/bin/sh", arguments: ["-c", "echo ready; sleep 30"]))
         var iterator = process.standardOutput.makeAsyncIterator()
         let first = try await iterator.next()
         #expect(first.map { String(decoding: $0, as: UTF8.self) } == "ready\n")

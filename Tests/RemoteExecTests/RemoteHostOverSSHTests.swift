@@ -93,7 +93,9 @@ struct RemoteHostOverSSHTests {
         }
     }
 
-    @Test("commands one after another run on the agent the previous one ended on (exec-reuse), each with its own input and output")
+    @Test(
+        "commands one after another run on the agent the previous one ended on (exec-reuse), each with its own input and output"
+    )
     func keptAgentRunsTheNextCommand() async throws {
         try await withTestSSHServer { server in
             let host = try await Self.connect(server)
@@ -101,7 +103,9 @@ struct RemoteHostOverSSHTests {
             var agents: [String] = []
             for text in ["one", "two", "three"] {
                 let process = try await host.start(
-                    RemoteCommand(executable: "/bin/sh", arguments: ["-c", "cat; echo \" $PPID\""], environment: ["PATH=/usr/bin:/bin"]))
+                    RemoteCommand(
+                        executable: "/bin/sh", arguments: ["-c", "cat; echo \" $PPID\""],
+                        environment: ["PATH=/usr/bin:/bin"]))
                 try await process.standardInput.write(Array(text.utf8))
                 try await process.standardInput.close()
                 let output = String(decoding: try await Self.collect(process.standardOutput), as: UTF8.self)
@@ -160,7 +164,9 @@ struct RemoteHostOverSSHTests {
         }
     }
 
-    @Test("file operations from a task on the session thread are answered there, and a lost connection fails them instead of stranding the task")
+    @Test(
+        "file operations from a task on the session thread are answered there, and a lost connection fails them instead of stranding the task"
+    )
     func fileOperationsOnTheSessionThread() async throws {
         try await withTestSSHServer { server in
             let host = try await Self.connect(server)
@@ -184,7 +190,9 @@ struct RemoteHostOverSSHTests {
             server.killConnections()
             await #expect(throws: MuxError.self) {
                 try await withTaskExecutorPreference(executor) {
-                    while true { _ = try await service.mux.fileOperation(FileOperationRequest(operation: .stat, path: "/")) }
+                    while true {
+                        _ = try await service.mux.fileOperation(FileOperationRequest(operation: .stat, path: "/"))
+                    }
                 }
             }
         }

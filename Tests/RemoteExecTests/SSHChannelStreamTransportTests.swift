@@ -46,7 +46,9 @@ final class StandardErrorLog: Sendable {
 
 @Suite("SSHChannelStreamTransport carries a mux's bytes over an exec channel", .timeLimit(.minutes(1)))
 struct SSHChannelStreamTransportTests {
-    @Test("bytes read past the launch marker come first, then the agent's stdout (cat); stderr goes to its handler; close ends both ways")
+    @Test(
+        "bytes read past the launch marker come first, then the agent's stdout (cat); stderr goes to its handler; close ends both ways"
+    )
     func echo() async throws {
         try await withTestSSHServer { server in
             let connection = try await server.connect()
@@ -54,7 +56,8 @@ struct SSHChannelStreamTransportTests {
             let channel = try await connection.execute("echo agent-log >&2; cat")
             let errors = StandardErrorLog()
             let leftover = Frame.data(stream: 2, Array("early".utf8)).encodedBytes()
-            let transport = SSHChannelStreamTransport(channel: channel, leftover: leftover, standardError: errors.append)
+            let transport = SSHChannelStreamTransport(
+                channel: channel, leftover: leftover, standardError: errors.append)
             let endpoint = RecordingEndpoint()
             let frames = CBORStreamEncoder.encode([Frame.data(stream: 1, Array("hello".utf8)), Frame.eof(stream: 1)])
             endpoint.queue(Array(frames.prefix(3)))

@@ -12,7 +12,8 @@ struct SSHHostKeyAndAuthenticationTests {
             let error = await #expect(throws: SSHError.self) { try await server.connect() }
             #expect(error?.code == .hostKeyUnknown)
             #expect(error?.message.contains("ssh-ed25519 key SHA256:") == true, "\(String(describing: error))")
-            let command = "mproxy exec --accept-new -F \(ShellQuoting.quote(server.configurationFile)) \(server.alias) -- true"
+            let command =
+                "mproxy exec --accept-new -F \(ShellQuoting.quote(server.configurationFile)) \(server.alias) -- true"
             #expect(error?.message.contains(command) == true, "\(error?.message ?? "")")
             #expect(error?.message.contains("StrictHostKeyChecking accept-new") == true)
             #expect(try server.readKnownHosts() == "")
@@ -52,7 +53,8 @@ struct SSHHostKeyAndAuthenticationTests {
                 error?.message.components(separatedBy: "SHA256:").count == 3,
                 "both fingerprints: \(error?.message ?? "")")
             #expect(
-                error?.message.contains("ssh-keygen -f \(ShellQuoting.quote(server.knownHostsFile)) -R '[127.0.0.1]:\(server.port)'")
+                error?.message.contains(
+                    "ssh-keygen -f \(ShellQuoting.quote(server.knownHostsFile)) -R '[127.0.0.1]:\(server.port)'")
                     == true)
             #expect(try server.readKnownHosts() == "[127.0.0.1]:\(server.port) \(otherPublic)\n")
         }

@@ -15,7 +15,8 @@ struct RemoteFileSystemTests {
         let base = directory.path
 
         #expect(try await fs.currentDirectory().hasPrefix("/"))  // Getwd
-        try await fs.createDirectory(at: base + "/a/b/c", withIntermediateDirectories: true, permissions: 0o750)  // MkdirAll
+        // MkdirAll
+        try await fs.createDirectory(at: base + "/a/b/c", withIntermediateDirectories: true, permissions: 0o750)
         try await fs.createDirectory(at: base + "/single")  // Mkdir
         let created = try await fs.createFile(at: base + "/created.txt")  // Create
         try await created.close()  // Close
@@ -134,7 +135,8 @@ struct RemoteFileSystemTests {
         try outside.write("target", Array("t".utf8))
         let targetTime = Date(timeIntervalSince1970: 1_000_000_000)
         try FileManager.default.setAttributes([.modificationDate: targetTime], ofItemAtPath: outside.sub("target"))
-        try FileManager.default.createSymbolicLink(atPath: directory.sub("link"), withDestinationPath: outside.sub("target"))
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.sub("link"), withDestinationPath: outside.sub("target"))
         let agent = try await LocalAgent(root: directory.path)
         defer { agent.finish() }
         let files = RemoteFileSystem(client: agent.mux, setsSymbolicLinkTimes: true)

@@ -10,7 +10,8 @@ enum Samples {
             arguments: ["make", "-j8", "all"],
             environment: (0..<30).map { "VARIABLE_\($0)=/some/typical/value/\($0)" },
             workingDirectory: "/home/builder/project"))
-    static let stat = Frame.fileOperation(FileOperationRequest(id: 4711, operation: .stat, path: "/home/builder/project/Package.swift"))
+    static let stat = Frame.fileOperation(
+        FileOperationRequest(id: 4711, operation: .stat, path: "/home/builder/project/Package.swift"))
     static let exit = Frame.exit(code: 0)
     static let data = Frame.data(stream: 1, [UInt8](repeating: 0x5a, count: 32 << 10))
     static let mixedStream: [UInt8] = {

@@ -19,10 +19,12 @@ final class SocketPairConnection: Sendable {
             try? reply.send(FileOperationResponse(status: FileStatus(name: request.path, mode: 0o644)))
         }
         client = Mux(
-            transport: try FileDescriptorTransport(reading: descriptors[0], writing: descriptors[0], closesDescriptors: true),
+            transport: try FileDescriptorTransport(
+                reading: descriptors[0], writing: descriptors[0], closesDescriptors: true),
             configuration: MuxConfiguration(observer: observer))
         agent = Mux(
-            transport: try FileDescriptorTransport(reading: descriptors[1], writing: descriptors[1], closesDescriptors: true),
+            transport: try FileDescriptorTransport(
+                reading: descriptors[1], writing: descriptors[1], closesDescriptors: true),
             handlers: handlers)
         input = try agent.openStream(0)
         client.start()

@@ -90,7 +90,8 @@ public struct CBORReader {
         if majorType == .simple, info == 24, argument < 32 {
             throw FrameDecodingError(.malformedSimpleValue, at: offset, "two-byte simple value \(argument) below 32")
         }
-        return CBORHead(majorType: majorType, additionalInformation: info, argument: argument, length: 1 + argumentLength)
+        return CBORHead(
+            majorType: majorType, additionalInformation: info, argument: argument, length: 1 + argumentLength)
     }
 
     /// Consumes a `null` or `undefined` if one is next.
@@ -291,14 +292,18 @@ public struct CBORReader {
             let chunk = try readHead()
             guard chunk.majorType == majorType, !chunk.isIndefinite else {
                 throw FrameDecodingError(
-                    .malformedChunk, at: chunkStart, "a chunk of an indefinite \(majorType) must be a definite \(majorType)")
+                    .malformedChunk, at: chunkStart,
+                    "a chunk of an indefinite \(majorType) must be a definite \(majorType)")
             }
             let payload = try takePayload(chunk, startingAt: chunkStart)
-            if majorType == .textString, String(validating: payload.assumingMemoryBound(to: UInt8.self), as: UTF8.self) == nil {
+            if majorType == .textString,
+                String(validating: payload.assumingMemoryBound(to: UInt8.self), as: UTF8.self) == nil
+            {
                 throw FrameDecodingError(.invalidUTF8, at: chunkStart, "text string chunk is not valid UTF-8")
             }
             guard assembled.count + payload.count <= limits.maximumItemSize else {
-                throw FrameDecodingError(.lengthLimitExceeded, at: start, "string exceeds the limit of \(limits.maximumItemSize) bytes")
+                throw FrameDecodingError(
+                    .lengthLimitExceeded, at: start, "string exceeds the limit of \(limits.maximumItemSize) bytes")
             }
             assembled.append(contentsOf: payload)
         }
@@ -344,7 +349,8 @@ public struct CBORReader {
         return try openContainer(head, startingAt: start)
     }
 
-    private mutating func openContainer(_ head: CBORHead, startingAt start: Int) throws(FrameDecodingError) -> Container {
+    private mutating func openContainer(_ head: CBORHead, startingAt start: Int) throws(FrameDecodingError) -> Container
+    {
         try enterNesting(at: start)
         if head.isIndefinite { return Container(remaining: nil) }
         guard head.argument <= UInt64(limits.maximumElementCount) else {

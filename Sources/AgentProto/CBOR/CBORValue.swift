@@ -79,7 +79,8 @@ extension CBORValue: CBORDecodable {
             while try reader.nextElement(in: &map) {
                 let key = try CBORValue(from: &reader)
                 guard try reader.nextElement(in: &map) else {
-                    throw FrameDecodingError(.unexpectedBreak, at: reader.offset, "map ends between a key and its value")
+                    throw FrameDecodingError(
+                        .unexpectedBreak, at: reader.offset, "map ends between a key and its value")
                 }
                 entries.append(CBORMapEntry(key: key, value: try CBORValue(from: &reader)))
             }

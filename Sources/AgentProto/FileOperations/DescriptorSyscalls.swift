@@ -61,7 +61,9 @@ package enum DescriptorSyscalls {
             while written < buffer.count {
                 let result = SystemCall.retrying {
                     if let offset {
-                        return pwrite(descriptor, buffer.baseAddress! + written, buffer.count - written, off_t(offset) + off_t(written))
+                        return pwrite(
+                            descriptor, buffer.baseAddress! + written, buffer.count - written,
+                            off_t(offset) + off_t(written))
                     }
                     return Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 }

@@ -16,7 +16,8 @@ extension FileOperationServer {
     }
 
     func readDirectory(_ request: FileOperationRequest) -> FileOperationResponse {
-        let result = PathSyscalls.withDirectoryEntries(request.path) { names, directory -> Result<[DirectoryEntry], Errno> in
+        let result = PathSyscalls.withDirectoryEntries(request.path) {
+            names, directory -> Result<[DirectoryEntry], Errno> in
             // Go's os.ReadDir sorts by name (byte order) and lstats each entry; one failure fails all.
             var entries: [DirectoryEntry] = []
             entries.reserveCapacity(names.count)
@@ -46,7 +47,8 @@ extension FileOperationServer {
     }
 
     /// A path answer (Getwd, Readlink), or EILSEQ when it is not UTF-8 and the client cannot take bytes.
-    private func pathAnswer(_ request: FileOperationRequest, _ path: String, operation: String) -> FileOperationResponse {
+    private func pathAnswer(_ request: FileOperationRequest, _ path: String, operation: String) -> FileOperationResponse
+    {
         guard sendsBytePaths || PathBytes.isText(path) else {
             return .failure(
                 id: request.id, .illegalByteSequence,
@@ -104,7 +106,9 @@ extension FileOperationServer {
     }
 
     func rename(_ request: FileOperationRequest) -> FileOperationResponse {
-        answer(request, "rename", PathSyscalls.rename(request.path, to: request.newPath), paths: request.path, request.newPath)
+        answer(
+            request, "rename", PathSyscalls.rename(request.path, to: request.newPath), paths: request.path,
+            request.newPath)
     }
 
     func changeMode(_ request: FileOperationRequest) -> FileOperationResponse {
@@ -141,11 +145,14 @@ extension FileOperationServer {
     }
 
     func symlink(_ request: FileOperationRequest) -> FileOperationResponse {
-        answer(request, "symlink", PathSyscalls.symlink(target: request.path, at: request.newPath), paths: request.path, request.newPath)
+        answer(
+            request, "symlink", PathSyscalls.symlink(target: request.path, at: request.newPath), paths: request.path,
+            request.newPath)
     }
 
     func link(_ request: FileOperationRequest) -> FileOperationResponse {
-        answer(request, "link", PathSyscalls.link(request.path, to: request.newPath), paths: request.path, request.newPath)
+        answer(
+            request, "link", PathSyscalls.link(request.path, to: request.newPath), paths: request.path, request.newPath)
     }
 
     func changeOwner(_ request: FileOperationRequest) -> FileOperationResponse {
@@ -166,12 +173,15 @@ extension FileOperationServer {
 
     func fileSystemStatus(_ request: FileOperationRequest) -> FileOperationResponse {
         switch PathSyscalls.fileSystemStatus(of: request.path) {
-        case .success(let raw): return FileOperationResponse(id: request.id, fileSystemStatus: FileSystemStatus(statvfs: raw))
+        case .success(let raw):
+            return FileOperationResponse(id: request.id, fileSystemStatus: FileSystemStatus(statvfs: raw))
         case .failure(let error): return .failure(id: request.id, error, operation: "statfs", paths: request.path)
         }
     }
 
-    private func answer(_ request: FileOperationRequest, _ operation: String, _ result: Result<Void, Errno>) -> FileOperationResponse {
+    private func answer(_ request: FileOperationRequest, _ operation: String, _ result: Result<Void, Errno>)
+        -> FileOperationResponse
+    {
         answer(request, operation, result, paths: request.path)
     }
 

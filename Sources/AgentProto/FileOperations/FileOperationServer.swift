@@ -4,8 +4,8 @@
 // safe to call from many threads at once: the handle table sits in a `Mutex` and no system call
 // runs under it, so a slow ReadAt never holds up a Stat.
 
-import SystemPackage
 import Synchronization
+import SystemPackage
 
 /// Answers file-operation requests against the local file system, with Go agent semantics.
 ///

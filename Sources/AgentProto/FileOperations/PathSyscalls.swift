@@ -103,7 +103,8 @@ package enum PathSyscalls {
     ) -> Result<Void, Errno> {
         var times = [timespec(unixNanoseconds: accessTime), timespec(unixNanoseconds: modificationTime)]
         let flags = followsSymbolicLink ? 0 : AT_SYMLINK_NOFOLLOW
-        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, flags) } }.map { _ in ()
+        return SystemCall.retrying { PathBytes.withCString(path) { utimensat(AT_FDCWD, $0, &times, flags) } }.map { _ in
+            ()
         }
     }
 

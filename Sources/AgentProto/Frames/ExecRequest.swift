@@ -57,7 +57,11 @@ extension ExecRequest: CBORCodable {
                 switch key {
                 case "cwd": workingDirectory = try reader.readPath()
                 case "env": environment = try reader.readPathArray()
-                case "fds": extraFileDescriptors = try reader.readArray { (r: inout CBORReader) throws(FrameDecodingError) -> UInt32 in try r.readUnsigned() } ?? []
+                case "fds":
+                    extraFileDescriptors =
+                        try reader.readArray { (r: inout CBORReader) throws(FrameDecodingError) -> UInt32 in
+                            try r.readUnsigned()
+                        } ?? []
                 case "argv": arguments = try reader.readPathArray()
                 case "path": path = try reader.readPath()
                 default: try reader.skipItem()

@@ -56,11 +56,12 @@ struct CBORItemScanner {
                 continue
             }
 
-            let reader = CBORReader(UnsafeRawBufferPointer(rebasing: bytes[position...]), streamOffset: offset, limits: limits)
+            let reader = CBORReader(
+                UnsafeRawBufferPointer(rebasing: bytes[position...]), streamOffset: offset, limits: limits)
             let head: CBORHead
             do throws(FrameDecodingError) {
                 head = try reader.peekHead()
-            } catch where error.code == .truncated {
+            } catch  where error.code == .truncated {
                 return nil
             }
 
@@ -68,7 +69,8 @@ struct CBORItemScanner {
                 head.majorType != majorType || head.isIndefinite
             {
                 throw FrameDecodingError(
-                    .malformedChunk, at: offset, "a chunk of an indefinite \(majorType) must be a definite \(majorType)")
+                    .malformedChunk, at: offset, "a chunk of an indefinite \(majorType) must be a definite \(majorType)"
+                )
             }
             if head.isIndefinite, head.majorType == .simple {
                 throw FrameDecodingError(.unexpectedBreak, at: offset, "break outside an indefinite-length item")
@@ -88,7 +90,8 @@ struct CBORItemScanner {
                 if !head.isIndefinite, head.argument > UInt64(limits.maximumElementCount) {
                     throw FrameDecodingError(
                         .countLimitExceeded, at: offset,
-                        "\(head.majorType) of \(head.argument) elements exceeds the limit of \(limits.maximumElementCount)")
+                        "\(head.majorType) of \(head.argument) elements exceeds the limit of \(limits.maximumElementCount)"
+                    )
                 }
             default:
                 break

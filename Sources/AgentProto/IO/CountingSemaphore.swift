@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A counting semaphore for dedicated threads (POSIX `sem_t`): worker pools wait on it for jobs.

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CSystemExtras
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 // Frames whose payload moves from a pipe to the output inside the kernel: the agent's bulk output
 // and ReadAt replies. The splicing caller takes the same writing role as the writer thread and the

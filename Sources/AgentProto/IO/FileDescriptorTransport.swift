@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CSystemExtras
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Carries a mux over a pair of file descriptors (the agent's stdin and stdout, a socketpair, the
 /// pipes of a local child): one reader thread and one writer thread, each owning its descriptor.
@@ -177,7 +178,8 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { return false }
             let (seconds, attoseconds) = remaining.components
-            _ = allThreadsFinished.wait(milliseconds: Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000) + 1)
+            _ = allThreadsFinished.wait(
+                milliseconds: Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000) + 1)
         }
         return true
     }
@@ -412,7 +414,9 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
                     return .success(written)
                 default:
                     return .failure(
-                        TransportError(.writeFailed, systemErrorNumber: errno, "writing to the peer failed; it closed the connection"))
+                        TransportError(
+                            .writeFailed, systemErrorNumber: errno,
+                            "writing to the peer failed; it closed the connection"))
                 }
             }
             return .success(written)

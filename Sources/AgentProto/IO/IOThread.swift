@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 // The module's C headers (spawn.h) also declare the pthread types; with member import visibility a
 // release build may resolve `pthread_attr_t()` to them.
 import CSystemExtras
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A dedicated pthread for blocking I/O, so blocking calls never run on Swift's cooperative pool.
 ///
@@ -33,16 +34,19 @@ package final class IOThread: @unchecked Sendable {
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
-        let result = pthread_create(&thread, &attributes, { context in
-            guard let context else { return nil }
-            let box = Unmanaged<Box>.fromOpaque(context).takeRetainedValue()
-            box.body()
-            return nil
-        }, context)
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                guard let context else { return nil }
+                let box = Unmanaged<Box>.fromOpaque(context).takeRetainedValue()
+                box.body()
+                return nil
+            }, context)
         guard result == 0 else {
             Unmanaged<Box>.fromOpaque(context).release()
             throw TransportError(
-                .setupFailed, systemErrorNumber: result, "could not start the \(name) thread; free some threads or memory")
+                .setupFailed, systemErrorNumber: result,
+                "could not start the \(name) thread; free some threads or memory")
         }
         handle.thread = thread
         return handle

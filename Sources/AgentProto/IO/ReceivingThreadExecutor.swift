@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Runs Swift tasks on the thread that receives a connection's frames, so that a reply resumes its
 /// caller where it arrived instead of waking a thread of the cooperative pool.

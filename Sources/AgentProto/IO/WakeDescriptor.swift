@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A pipe a thread polls next to its I/O descriptor, so another thread can wake it (new work,
@@ -49,8 +49,8 @@ struct WakeDescriptor: Sendable {
 /// Closes `descriptor`, ignoring errors (there is nothing useful to do about them at that point).
 func closeDescriptor(_ descriptor: Int32) {
     #if canImport(Glibc)
-    _ = Glibc.close(descriptor)
+        _ = Glibc.close(descriptor)
     #elseif canImport(Musl)
-    _ = Musl.close(descriptor)
+        _ = Musl.close(descriptor)
     #endif
 }

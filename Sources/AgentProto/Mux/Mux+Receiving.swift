@@ -10,7 +10,10 @@ extension Mux {
                 guard let next = try inbound.decoder.next() else { return }
                 frame = next
             } catch {
-                fail(MuxError(.malformedInput, "the peer sent bytes that are not a frame; the connection cannot continue", cause: error))
+                fail(
+                    MuxError(
+                        .malformedInput, "the peer sent bytes that are not a frame; the connection cannot continue",
+                        cause: error))
                 transport.close()
                 return
             }
@@ -60,7 +63,10 @@ extension Mux {
             } else {
                 // Go drops it and the caller hangs until its deadline; answer instead (ENOSYS, Linux 38).
                 try? reply.send(
-                    FileOperationResponse(errno: 38, errorMessage: "function not implemented: this agent does not serve file operations in this mode"))
+                    FileOperationResponse(
+                        errno: 38,
+                        errorMessage: "function not implemented: this agent does not serve file operations in this mode"
+                    ))
             }
         case .resumeFileOperation(_, let response):
             if case .fileOperation(_, let continuation) = waiter { continuation.resume(returning: response) }
@@ -91,7 +97,7 @@ extension Mux {
     func receiveEnded(_ error: (any Error)?) {
         let end: MuxInputEnd
         if let error {
-                        end = .failed(
+            end = .failed(
                 (error as? TransportError)?.code == .closed
                     ? MuxError(.closed, "the mux was closed by its owner", cause: error)
                     : MuxError(.connectionLost, "the connection to the peer broke; reconnect and retry", cause: error))
@@ -100,7 +106,10 @@ extension Mux {
                 try inbound.decoder.finish()
                 end = .clean
             } catch {
-                end = .failed(MuxError(.connectionLost, "the connection ended in the middle of a frame; reconnect and retry", cause: error))
+                end = .failed(
+                    MuxError(
+                        .connectionLost, "the connection ended in the middle of a frame; reconnect and retry",
+                        cause: error))
             }
         }
         let (action, waiters) = state.withLock { state in

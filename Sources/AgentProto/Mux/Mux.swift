@@ -100,7 +100,8 @@ public final class Mux: Sendable {
     func fail(_ error: MuxError, keepingQueued: Bool = false) {
         let (inputAction, waiters) = state.withLock { state in
             let inputAction = state.machine.inputEnded(.failed(error))
-            var waiters = inputAction.streamReaders + inputAction.fileOperations + inputAction.pathQueries
+            var waiters =
+                inputAction.streamReaders + inputAction.fileOperations + inputAction.pathQueries
                 + inputAction.exitWaiters
             waiters += state.machine.outputFailed(error, keepingQueued: keepingQueued).senders
             return (inputAction, waiters.compactMap { state.waiters.removeValue(forKey: $0) })

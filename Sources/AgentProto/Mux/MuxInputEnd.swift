@@ -8,7 +8,8 @@ public enum MuxInputEnd: Hashable, Sendable {
     /// The error a caller still waiting for an answer gets.
     var errorForWaiters: MuxError {
         switch self {
-        case .clean: MuxError(.connectionClosed, "the peer closed the connection before answering or ending its streams")
+        case .clean:
+            MuxError(.connectionClosed, "the peer closed the connection before answering or ending its streams")
         case .failed(let error): error
         }
     }

@@ -35,7 +35,8 @@ extension MuxStateMachine {
             streams[frame.stream] = stream
             return reader.map { .endStreamReader($0) } ?? .none
         case .fileOperation:
-            return .handleFileOperation(frame.fileOperation ?? FileOperationRequest(operation: FileOperationCode(rawValue: 0)))
+            return .handleFileOperation(
+                frame.fileOperation ?? FileOperationRequest(operation: FileOperationCode(rawValue: 0)))
         case .fileOperationResponse:
             // A response nobody waits for (cancelled, or a stray id) is dropped, as in Go.
             guard let response = frame.fileOperationResponse,

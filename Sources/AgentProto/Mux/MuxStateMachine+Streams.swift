@@ -59,7 +59,9 @@ extension MuxStateMachine {
     /// - Parameter generation: the opening to close (`nil`: whichever is open); a later opening of
     ///   the same number stays open.
     /// - Returns: the parked reader to end, and whether to resume the transport.
-    public mutating func closeStream(_ id: UInt32, generation: UInt64? = nil) -> (reader: WaiterID?, resumeReceiving: Bool) {
+    public mutating func closeStream(_ id: UInt32, generation: UInt64? = nil) -> (
+        reader: WaiterID?, resumeReceiving: Bool
+    ) {
         guard let open = streams[id], generation == nil || generation == open.generation else { return (nil, false) }
         let stream = streams.removeValue(forKey: id) ?? open
         return (stream.reader, release(stream.bufferedByteCount))

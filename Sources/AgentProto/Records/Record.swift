@@ -36,7 +36,9 @@ public struct Record: Hashable, Sendable {
     /// A session header record.
     public static func header(_ header: SessionHeader) -> Record { Record(type: .sessionHeader, header: header) }
     /// A command start record.
-    public static func commandStart(_ start: CommandStart) -> Record { Record(type: .commandStart, commandStart: start) }
+    public static func commandStart(_ start: CommandStart) -> Record {
+        Record(type: .commandStart, commandStart: start)
+    }
     /// A recorded frame record.
     public static func frame(_ frame: RecordedFrame) -> Record { Record(type: .frame, frame: frame) }
     /// A command end record.

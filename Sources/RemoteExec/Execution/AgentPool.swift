@@ -25,7 +25,9 @@ final class AgentPool: Sendable {
     /// An agent for a command: a kept one when there is one, else a fresh one.
     ///
     /// - Parameter standardError: receives the agent's own diagnostics while the command runs.
-    func agent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> (ReusableAgentConnection, AgentLease) {
+    func agent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> (
+        ReusableAgentConnection, AgentLease
+    ) {
         if let (connection, lease) = take() {
             connection.standardError.redirect(to: standardError)
             return (connection, lease)
@@ -79,7 +81,9 @@ final class AgentPool: Sendable {
     func commandStarted() -> Bool {
         state.withLock { state in
             state.commandCount += 1
-            guard state.knownCapabilities == nil, !state.isLearning, !state.isClosed, state.commandCount >= 2 else { return false }
+            guard state.knownCapabilities == nil, !state.isLearning, !state.isClosed, state.commandCount >= 2 else {
+                return false
+            }
             state.isLearning = true
             return true
         }

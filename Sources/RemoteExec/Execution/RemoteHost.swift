@@ -1,9 +1,9 @@
 public import AgentProto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A host commands run on: one connection (libssh, `ssh`, or none for this machine) and an
@@ -93,7 +93,9 @@ public final class RemoteHost: Sendable {
     /// destination already.
     ///
     /// - Throws: ``ExecutionError`` when the agent is gone already.
-    public func start(_ command: RemoteCommand, on agent: LaunchedAgent, options: RemoteProcessOptions = RemoteProcessOptions())
+    public func start(
+        _ command: RemoteCommand, on agent: LaunchedAgent, options: RemoteProcessOptions = RemoteProcessOptions()
+    )
         throws(ExecutionError) -> RemoteProcess
     {
         if agents.commandStarted(), command.environment == nil { learnAgentCapabilities() }

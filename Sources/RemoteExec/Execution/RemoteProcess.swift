@@ -69,7 +69,8 @@ public final class RemoteProcess: Sendable {
             try mux.sendWithoutWaiting(.exec(execRequest))
         } catch {
             mux.close()
-            throw ExecutionError(.connectionLost, "the agent went away before the command was sent: \(error)", cause: error)
+            throw ExecutionError(
+                .connectionLost, "the agent went away before the command was sent: \(error)", cause: error)
         }
     }
 
@@ -80,7 +81,9 @@ public final class RemoteProcess: Sendable {
     public func output(ofDescriptor number: UInt32) -> MuxStream? { extraStreams[number] }
 
     /// Writes to extra descriptor `number` (its stream), or closes it.
-    public func input(ofDescriptor number: UInt32) -> RemoteProcessInput { RemoteProcessInput(mux: mux, stream: number) }
+    public func input(ofDescriptor number: UInt32) -> RemoteProcessInput {
+        RemoteProcessInput(mux: mux, stream: number)
+    }
 
     /// Sends `signal` (Linux numbering) to the command's process group.
     ///

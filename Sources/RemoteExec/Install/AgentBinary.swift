@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The local agent executable mproxy uploads (or runs, for the local transport): its path, content,
@@ -78,7 +78,8 @@ public struct AgentBinary: Sendable {
         guard descriptor >= 0 else {
             throw ExecutionError(
                 .agentNotFound,
-                "cannot read the agent \(path): \(String(cString: strerror(errno))); build it with scripts/build-agent or pass --agent FILE")
+                "cannot read the agent \(path): \(String(cString: strerror(errno))); build it with scripts/build-agent or pass --agent FILE"
+            )
         }
         defer { close(descriptor) }
         var result: [UInt8] = []
@@ -88,7 +89,8 @@ public struct AgentBinary: Sendable {
             if count == 0 { return result }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw ExecutionError(.agentNotFound, "reading the agent \(path) failed: \(String(cString: strerror(errno)))")
+                throw ExecutionError(
+                    .agentNotFound, "reading the agent \(path) failed: \(String(cString: strerror(errno)))")
             }
             result += chunk[..<count]
         }

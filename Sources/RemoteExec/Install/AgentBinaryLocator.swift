@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Finds the agent executable to upload: `--agent FILE`, then `$MPROXY_AGENT`, then `mproxy-agent`
@@ -44,7 +44,8 @@ public enum AgentBinaryLocator {
         }
         throw ExecutionError(
             .agentNotFound,
-            "no mproxy-agent found (looked at \(paths.joined(separator: ", "))); run swift build or scripts/build-agent, or pass --agent FILE")
+            "no mproxy-agent found (looked at \(paths.joined(separator: ", "))); run swift build or scripts/build-agent, or pass --agent FILE"
+        )
     }
 
     private static func currentExecutablePath() -> String? {

@@ -59,7 +59,9 @@ public struct SHA256: Sendable {
         let bitCount = byteCount &* 8
         var tail = pending + [0x80]
         while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitCount >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            tail.append(UInt8(truncatingIfNeeded: bitCount >> UInt64(shift)))
+        }
         tail.withUnsafeBufferPointer { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -50,7 +50,9 @@ extension SSHChannel: SSHChannelEndpoint {
     func receiveEnded() {
         let (hasSink, waiter) = state.withLock { state in
             state.outputEnded = true
-            guard state.frameSink == nil else { return (true, nil as CheckedContinuation<Result<SSHChannelChunk?, SSHError>, Never>?) }
+            guard state.frameSink == nil else {
+                return (true, nil as CheckedContinuation<Result<SSHChannelChunk?, SSHError>, Never>?)
+            }
             defer { state.outputWaiter = nil }
             return (false, state.outputHead < state.output.count ? nil : state.outputWaiter)
         }

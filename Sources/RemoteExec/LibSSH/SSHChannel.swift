@@ -112,7 +112,8 @@ public final class SSHChannel: Sendable {
     /// Delivers output queued before the hand-over, then the end once the channel has ended, to the
     /// sink (the session thread, or the attaching thread when the channel was finished already).
     func flushToSink() {
-        let (sink, chunks, end) = state.withLock { state -> (FrameSink?, ArraySlice<SSHChannelChunk>, Result<Void, SSHError>?) in
+        let (sink, chunks, end) = state.withLock {
+            state -> (FrameSink?, ArraySlice<SSHChannelChunk>, Result<Void, SSHError>?) in
             guard let sink = state.frameSink else { return (nil, [], nil) }
             let chunks = state.output[state.outputHead...]
             if !chunks.isEmpty {
@@ -124,7 +125,11 @@ public final class SSHChannel: Sendable {
             var end: Result<Void, SSHError>?
             if !state.isSinkEnded, state.outputEnded || state.outcome != nil {
                 state.isSinkEnded = true
-                if case .failure(let error) = state.outcome, !state.outputEnded { end = .failure(error) } else { end = .success(()) }
+                if case .failure(let error) = state.outcome, !state.outputEnded {
+                    end = .failure(error)
+                } else {
+                    end = .success(())
+                }
             }
             return (sink, chunks, end)
         }

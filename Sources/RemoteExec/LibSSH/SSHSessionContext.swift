@@ -97,7 +97,8 @@ final class SSHSessionContext {
             // read on while bytes keep coming instead of servicing every channel after each 4 KiB.
             // Channel data reaches its endpoint from inside the poll either way.
             var polls = 0
-            while ssh_event_dopoll(event, polls == 0 ? timeout : 0) == SSH_OK, polls < Self.pollsPerTurn, failure == nil {
+            while ssh_event_dopoll(event, polls == 0 ? timeout : 0) == SSH_OK, polls < Self.pollsPerTurn, failure == nil
+            {
                 polls += 1
             }
             wasStreaming = polls >= Self.pollsPerTurn
@@ -127,7 +128,8 @@ final class SSHSessionContext {
                 isAwaitingReply: channels.contains(where: \.endpoint.isAwaitingReply), isOnlyWaiting: isOnlyWaiting),
             socket >= 0
         else { return false }
-        _ = inputPolling.wait(for: expected, input: socket, wake: wakeDescriptor, timeoutMilliseconds: timeoutMilliseconds)
+        _ = inputPolling.wait(
+            for: expected, input: socket, wake: wakeDescriptor, timeoutMilliseconds: timeoutMilliseconds)
         return true
     }
 

@@ -49,11 +49,13 @@ final class LibSSHAgentLauncher: AgentLauncher {
         let configuration = connection.configuration
         options.progress?(
             "connect+auth", clock.now - start,
-            "\(configuration.user)@\(configuration.hostName):\(configuration.port) (libssh, settings from \(configuration.source))")
+            "\(configuration.user)@\(configuration.hostName):\(configuration.port) (libssh, settings from \(configuration.source))"
+        )
         return LibSSHAgentLauncher(connection: connection, agent: agent, options: options)
     }
 
-    func launchAgent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> LaunchedAgent {
+    func launchAgent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> LaunchedAgent
+    {
         while true {
             enum Step { case direct(String, Task<SSHChannelStreamTransport?, Never>?), verify, wait }
             let step: Step = state.withLock { state in
@@ -114,7 +116,9 @@ final class LibSSHAgentLauncher: AgentLauncher {
 
     private func finishVerification(_ outcome: Verification) {
         let waiters = state.withLock { state in
-            guard case .inProgress(let waiters) = state.verification else { return [CheckedContinuation<Void, Never>]() }
+            guard case .inProgress(let waiters) = state.verification else {
+                return [CheckedContinuation<Void, Never>]()
+            }
             state.verification = outcome
             return waiters
         }
@@ -125,11 +129,14 @@ final class LibSSHAgentLauncher: AgentLauncher {
     private func prepareSpare(path: String) {
         state.withLock { state in
             guard keepsSpare, !state.isClosed, state.spare == nil else { return }
-            state.spare = Task { try? await self.startDirect(path: path, standardError: RemoteHost.writeToStandardError) }
+            state.spare = Task {
+                try? await self.startDirect(path: path, standardError: RemoteHost.writeToStandardError)
+            }
         }
     }
 
-    private func startDirect(path: String, standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError)
+    private func startDirect(path: String, standardError: @escaping @Sendable ([UInt8]) -> Void)
+        async throws(ExecutionError)
         -> SSHChannelStreamTransport
     {
         do {
@@ -151,13 +158,15 @@ final class LibSSHAgentLauncher: AgentLauncher {
         }
         progress?("verify", clock.now - start, "agent \(agent.sha256.prefix(12)) missing or altered")
         start = clock.now
-        let installer = AgentInstaller(agent: agent, shell: LibSSHRemoteShell(connection: connection), hostName: address)
+        let installer = AgentInstaller(
+            agent: agent, shell: LibSSHRemoteShell(connection: connection), hostName: address)
         let installed = try await installer.install()
         progress?("install", clock.now - start, "uploaded \(agent.bytes.count) bytes to \(installed)")
         guard let found = try await launchVerified(standardError: standardError) else {
             throw ExecutionError(
                 .installFailed,
-                "the agent was installed at \(installed) on \(address) but fails verification there; check the remote file system")
+                "the agent was installed at \(installed) on \(address) but fails verification there; check the remote file system"
+            )
         }
         return found
     }
@@ -168,7 +177,8 @@ final class LibSSHAgentLauncher: AgentLauncher {
     {
         let channel: SSHChannel
         do {
-            channel = try await connection.execute("sh -c " + ShellQuoting.quote(AgentInstallScript.launch(hash: agent.sha256)))
+            channel = try await connection.execute(
+                "sh -c " + ShellQuoting.quote(AgentInstallScript.launch(hash: agent.sha256)))
         } catch {
             throw ExecutionError(.connectionLost, "could not open a channel to \(address): \(error)", cause: error)
         }
@@ -179,7 +189,9 @@ final class LibSSHAgentLauncher: AgentLauncher {
             do {
                 next = try await iterator.next()
             } catch {
-                throw ExecutionError(.connectionLost, "the connection to \(address) broke while starting the agent: \(error)", cause: error)
+                throw ExecutionError(
+                    .connectionLost, "the connection to \(address) broke while starting the agent: \(error)",
+                    cause: error)
             }
             guard let chunk = next else {
                 let status = (try? await channel.exitStatus())?.description ?? "unknown"
@@ -218,7 +230,8 @@ struct LibSSHRemoteShell: RemoteShell {
             let result = try await connection.run("sh -c " + ShellQuoting.quote(script), standardInput: standardInput)
             return (result.status.shellStatus, result.standardOutputText, result.standardErrorText)
         } catch {
-            throw ExecutionError(.connectionLost, "the connection broke while installing the agent: \(error)", cause: error)
+            throw ExecutionError(
+                .connectionLost, "the connection broke while installing the agent: \(error)", cause: error)
         }
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Starts each agent with the system `ssh` binary, the agent on its stdio: whatever `ssh` can do
 /// (ControlMaster multiplexing, FIDO keys, certificates, agents) works unchanged. The agent is
@@ -35,7 +36,8 @@ final class OpenSSHAgentLauncher: AgentLauncher {
     {
         guard let sshPath = LocalProcess.find("ssh") else {
             throw ExecutionError(
-                .connectionFailed, "the OpenSSH client (ssh) is not installed; install openssh-client or use --transport libssh")
+                .connectionFailed,
+                "the OpenSSH client (ssh) is not installed; install openssh-client or use --transport libssh")
         }
         var arguments = ["ssh", "-T", "-e", "none", "-o", "LogLevel=ERROR"]
         let overrides = options.sshOverrides
@@ -48,7 +50,8 @@ final class OpenSSHAgentLauncher: AgentLauncher {
         if !overrides.allowsTerminalPrompts { arguments += ["-o", "BatchMode=yes"] }
         arguments += options.openSSHArguments
         let launcher = OpenSSHAgentLauncher(
-            sshPath: sshPath, baseArguments: arguments, destination: destination, agent: agent, progress: options.progress)
+            sshPath: sshPath, baseArguments: arguments, destination: destination, agent: agent,
+            progress: options.progress)
         try await launcher.ensureAgent()
         return launcher
     }
@@ -58,7 +61,8 @@ final class OpenSSHAgentLauncher: AgentLauncher {
         baseArguments + ["--", destination.host, remoteCommand]
     }
 
-    func launchAgent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> LaunchedAgent {
+    func launchAgent(standardError: @escaping @Sendable ([UInt8]) -> Void) async throws(ExecutionError) -> LaunchedAgent
+    {
         let path = try await ensureAgent()
         let child = try SpawnedAgentProcess.spawn(
             executable: sshPath, arguments: arguments(running: ShellQuoting.quote(path)), standardError: standardError)
@@ -122,7 +126,9 @@ struct OpenSSHRemoteShell: RemoteShell {
         }
         let status = await child.exitCode()
         close(socket)
-        return (status, String(decoding: output, as: UTF8.self), String(decoding: errors.withLock { $0 }, as: UTF8.self))
+        return (
+            status, String(decoding: output, as: UTF8.self), String(decoding: errors.withLock { $0 }, as: UTF8.self)
+        )
     }
 
     private static func write(_ bytes: [UInt8], to socket: Int32) {

@@ -1,10 +1,11 @@
 import CSystemExtras
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// A local child that speaks agentproto on its standard input and output: the agent itself (local
 /// transport) or `ssh` running it remotely (OpenSSH transport).
@@ -37,13 +38,15 @@ final class SpawnedAgentProcess: Sendable {
     ) throws(ExecutionError) -> SpawnedAgentProcess {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-            throw ExecutionError(.launchFailed, "socketpair failed: \(String(cString: strerror(errno))); raise the descriptor limit")
+            throw ExecutionError(
+                .launchFailed, "socketpair failed: \(String(cString: strerror(errno))); raise the descriptor limit")
         }
         var errorPipe: [Int32] = [-1, -1]
         guard pipe(&errorPipe) == 0 else {
             close(pair[0])
             close(pair[1])
-            throw ExecutionError(.launchFailed, "pipe failed: \(String(cString: strerror(errno))); raise the descriptor limit")
+            throw ExecutionError(
+                .launchFailed, "pipe failed: \(String(cString: strerror(errno))); raise the descriptor limit")
         }
         // Other threads may spawn too: keep these ends out of their children.
         for descriptor in errorPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }

@@ -47,19 +47,27 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Set a variable (repeatable).", valueName: "K=V"))
     var env: [String] = []
 
-    @Option(help: ArgumentHelp("Keep variables matching this pattern (repeatable; replaces the defaults).", valueName: "PATTERN"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep variables matching this pattern (repeatable; replaces the defaults).", valueName: "PATTERN"))
     var envKeep: [String] = []
 
-    @Option(help: ArgumentHelp("Remove variables matching this pattern (repeatable; replaces the defaults).", valueName: "PATTERN"))
+    @Option(
+        help: ArgumentHelp(
+            "Remove variables matching this pattern (repeatable; replaces the defaults).", valueName: "PATTERN"))
     var envRemove: [String] = []
 
-    @Option(help: ArgumentHelp("Send SIGTERM after this long (90, 1.5s, 2m, 500ms), then SIGKILL after --kill-after.", valueName: "D"))
+    @Option(
+        help: ArgumentHelp(
+            "Send SIGTERM after this long (90, 1.5s, 2m, 500ms), then SIGKILL after --kill-after.", valueName: "D"))
     var timeout: ExecDuration?
 
     @Option(help: ArgumentHelp("Grace between the timeout's SIGTERM and SIGKILL.", valueName: "D"))
     var killAfter: ExecDuration = ExecDuration(duration: .seconds(5))
 
-    @Option(help: ArgumentHelp("Record every frame of the session to this file (mproxy replay plays it).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Record every frame of the session to this file (mproxy replay plays it).", valueName: "FILE"))
     var record: String?
 
     @Argument(help: "Where to run.")
@@ -70,7 +78,9 @@ struct ExecCommand: AsyncParsableCommand {
 
     func validate() throws {
         let words = command.first == "--" ? Array(command.dropFirst()) : command
-        guard !words.isEmpty else { throw ValidationError("give the program to run after --: mproxy exec HOST -- CMD ARGS...") }
+        guard !words.isEmpty else {
+            throw ValidationError("give the program to run after --: mproxy exec HOST -- CMD ARGS...")
+        }
         for assignment in env where !assignment.contains("=") || assignment.hasPrefix("=") {
             throw ValidationError("--env wants NAME=VALUE, not '\(assignment)'")
         }
@@ -101,7 +111,8 @@ struct ExecCommand: AsyncParsableCommand {
         var log: (@Sendable (LogRecord) -> Void)?
         if verbose {
             log = { record in
-                StandardIO.writeStandardError("mproxy: agent: \(record.message) \(record.attributes.joined(separator: " "))")
+                StandardIO.writeStandardError(
+                    "mproxy: agent: \(record.message) \(record.attributes.joined(separator: " "))")
             }
         }
         do {
@@ -115,7 +126,8 @@ struct ExecCommand: AsyncParsableCommand {
                         backendAddress: host.launcher.address, agentPath: agent.agentPath))
             }
             recording = try recorder?.startCommand(remoteCommand.execRequest)
-            process = try host.start(remoteCommand, on: agent, options: RemoteProcessOptions(observer: recording, log: log))
+            process = try host.start(
+                remoteCommand, on: agent, options: RemoteProcessOptions(observer: recording, log: log))
         } catch {
             throw Self.fail(error)
         }
@@ -170,7 +182,8 @@ struct ExecCommand: AsyncParsableCommand {
         }
         if verbose {
             StandardIO.writeStandardError(
-                "mproxy: run \(ConnectionOptions.milliseconds(clock.now - runStart)), total \(ConnectionOptions.milliseconds(clock.now - started)), \(status)")
+                "mproxy: run \(ConnectionOptions.milliseconds(clock.now - runStart)), total \(ConnectionOptions.milliseconds(clock.now - started)), \(status)"
+            )
         }
         if !status.errorText.isEmpty { StandardIO.writeStandardError("mproxy: \(words[0]): \(status.errorText)") }
         host.close()
@@ -178,7 +191,8 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     private func makeCommand(_ words: [String]) -> RemoteCommand {
-        var command = RemoteCommand(executable: words[0], arguments: Array(words.dropFirst()), workingDirectory: cwd ?? "")
+        var command = RemoteCommand(
+            executable: words[0], arguments: Array(words.dropFirst()), workingDirectory: cwd ?? "")
         guard !env.isEmpty || !envKeep.isEmpty || !envRemove.isEmpty else { return command }
         var environment = ProcessInfo.processInfo.environment
         var setNames: [String] = []
@@ -189,7 +203,8 @@ struct ExecCommand: AsyncParsableCommand {
         }
         command.environment = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         // Names set with --env are kept whatever the patterns say, unless removed explicitly.
-        command.environmentKeep = (envKeep.isEmpty ? RemoteCommand.defaultEnvironmentKeep : envKeep) + setNames.map(Self.globEscaped)
+        command.environmentKeep =
+            (envKeep.isEmpty ? RemoteCommand.defaultEnvironmentKeep : envKeep) + setNames.map(Self.globEscaped)
         command.environmentRemove = envRemove.isEmpty ? RemoteCommand.defaultEnvironmentRemove : envRemove
         return command
     }

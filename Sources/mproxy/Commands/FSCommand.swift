@@ -3,9 +3,9 @@ import ArgumentParser
 import WorkspaceFS
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// `mproxy fs [options] DESTINATION [COMMAND ...]`: work with files on a destination's file system.
@@ -41,7 +41,8 @@ struct FSCommand: AsyncParsableCommand {
     private func runCommand() async throws {
         let connection: FSConnection
         do {
-            connection = try await FSConnection(destination: destination, options: self.connection.hostOptions(), root: root)
+            connection = try await FSConnection(
+                destination: destination, options: self.connection.hostOptions(), root: root)
         } catch {
             StandardIO.writeStandardError("mproxy fs: \(error)")
             throw ExitCode(255)
@@ -63,7 +64,8 @@ struct FSCommand: AsyncParsableCommand {
         // The hello came before the Getwd answer, so the capabilities are known now.
         let capabilities = connection.agentCapabilities ?? []
         let session = FSSession(
-            fileSystem: RemoteFileSystem(client: connection.mux, agentCapabilities: capabilities), remoteDirectory: start, isQuiet: quiet || isatty(STDERR_FILENO) == 0,
+            fileSystem: RemoteFileSystem(client: connection.mux, agentCapabilities: capabilities),
+            remoteDirectory: start, isQuiet: quiet || isatty(STDERR_FILENO) == 0,
             namesOwnersLocally: destination == "local")
         let status: Int32
         if command.isEmpty {

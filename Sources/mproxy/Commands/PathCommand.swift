@@ -57,7 +57,8 @@ struct PathCommand: AsyncParsableCommand {
             let width = shown.map(\.name.count).max() ?? 0
             for entry in shown {
                 let mode = String(entry.mode & 0o7777, radix: 8)
-                let line = entry.name.padding(toLength: max(width, entry.name.count), withPad: " ", startingAt: 0)
+                let line =
+                    entry.name.padding(toLength: max(width, entry.name.count), withPad: " ", startingAt: 0)
                     + "  " + mode + "  " + String(entry.size).leftPadded(10) + "  " + entry.path
                 try StandardIO.writeStandardOutput(line + "\n")
             }

@@ -14,7 +14,9 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "FILE"))
     var agent: String?
 
-    @Option(name: .customShort("F"), help: ArgumentHelp("ssh_config file to read instead of the default.", valueName: "FILE"))
+    @Option(
+        name: .customShort("F"),
+        help: ArgumentHelp("ssh_config file to read instead of the default.", valueName: "FILE"))
     var configFile: String?
 
     @Option(name: .customShort("l"), help: ArgumentHelp("Login name.", valueName: "USER"))
@@ -26,7 +28,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customShort("i"), help: ArgumentHelp("Identity file (repeatable).", valueName: "FILE"))
     var identity: [String] = []
 
-    @Option(name: .customShort("o"), help: ArgumentHelp("Extra ssh option for --transport openssh (repeatable).", valueName: "OPT"))
+    @Option(
+        name: .customShort("o"),
+        help: ArgumentHelp("Extra ssh option for --transport openssh (repeatable).", valueName: "OPT"))
     var sshOption: [String] = []
 
     @Flag(help: "Add an unknown host's key to known_hosts instead of refusing it.")

@@ -39,11 +39,15 @@ struct RemoteAccounts: Sendable {
         }
     }
 
-    private static func entries(ofFile path: String, in fileSystem: RemoteFileSystem) async -> [(name: String, id: UInt32)] {
+    private static func entries(ofFile path: String, in fileSystem: RemoteFileSystem) async -> [(
+        name: String, id: UInt32
+    )] {
         guard
-            let bytes = try? await fileSystem.withFileHandle(forReadingAt: path, { handle throws(WorkspaceFSError) in
-                try await handle.readToEnd()
-            })
+            let bytes = try? await fileSystem.withFileHandle(
+                forReadingAt: path,
+                { handle throws(WorkspaceFSError) in
+                    try await handle.readToEnd()
+                })
         else { return [] }
         return entries(in: String(decoding: bytes, as: UTF8.self))
     }

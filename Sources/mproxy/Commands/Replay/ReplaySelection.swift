@@ -1,6 +1,6 @@
 import AgentProto
-import RemoteExec
 import ArgumentParser
+import RemoteExec
 
 /// Which records a replay shows: commands chosen by number or argv pattern, and a time window.
 struct ReplaySelection {
