@@ -212,7 +212,7 @@ public final class FileDescriptorTransport: SplicingFrameTransport {
             pollfd(fd: inputDescriptor, events: Int16(POLLIN), revents: 0),
         ]
         var inputPolling = InputPolling()
-        /// The last read filled the buffer: a transfer is streaming.
+        // The last read filled the buffer: a transfer is streaming.
         var wasStreaming = false
         while true {
             if isClosing {
