@@ -139,6 +139,36 @@ struct FSCommandTests {
         #expect(terminal.screen.components(separatedBy: "hello\r\n").count == 3)  // cat a.txt, then cat link
     }
 
+    @Test func findAndTreeShowUnusualNamesSafelyOnATerminalAndRawInAPipe() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A newline, an escape sequence that would turn the terminal red, and a byte that is not UTF-8.
+        for name in [Array("new\nline".utf8), Array("\u{1B}[31mred".utf8), Array("caf".utf8) + [0xE9]] {
+            let bytes = Array(path("dir/sub/").utf8) + name + [0]
+            let descriptor = bytes.withUnsafeBytes {
+                open($0.baseAddress!.assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+            }
+            try #require(descriptor >= 0)
+            close(descriptor)
+        }
+
+        let piped = try fs("find", path("dir/sub")).standardOutput
+        func printed(_ line: [UInt8]) -> Bool {
+            piped.indices.contains { piped[$0...].starts(with: line) }
+        }
+        #expect(printed(Array("/new\nline\n".utf8)))
+        #expect(printed(Array("/\u{1B}[31mred\n".utf8)))
+        #expect(printed(Array("/caf".utf8) + [0xE9, 0x0A]))
+
+        for command in ["find", "tree"] {
+            let terminal = try PseudoTerminalSession(["fs", "local", command, path("dir/sub")])
+            #expect(terminal.waitForExit() == 0)
+            #expect(terminal.screen.contains("new?line"), "\(command)")
+            #expect(terminal.screen.contains("?[31mred"), "\(command)")
+            #expect(terminal.screen.contains("caf?"), "\(command)")
+            #expect(!terminal.screen.contains("\u{1B}[31m"), "\(command) let an escape sequence through")
+        }
+    }
+
     @Test func progressShowsOnATerminalOnly() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = FileManager.default.createFile(atPath: path("data"), contents: Data(count: 4 << 20))

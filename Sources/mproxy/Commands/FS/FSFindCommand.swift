@@ -49,7 +49,11 @@ struct FSFindCommand: FSSubcommand {
                 }
             }
             for (foundPath, info) in found where matches(info, name: RemotePath.baseName(foundPath)) {
-                if json { session.printJSON(FSFormat.json(info, path: foundPath)) } else { session.print(foundPath) }
+                if json {
+                    session.printJSON(FSFormat.json(info, path: foundPath))
+                } else {
+                    session.print(session.terminalSafeName(foundPath))
+                }
             }
         } catch {
             session.report("find", "'\(path)'", error)

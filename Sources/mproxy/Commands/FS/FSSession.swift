@@ -48,6 +48,12 @@ final class FSSession {
         isatty(STDOUT_FILENO) == 1 ? FSShellWords.quoteLikeListing(name) : name
     }
 
+    /// A path as `find` and `tree` show it: control characters and bytes that are not UTF-8 as `?`
+    /// when standard output is a terminal, else its raw bytes.
+    func terminalSafeName(_ path: String) -> String {
+        isatty(STDOUT_FILENO) == 1 ? FSShellWords.questionMarked(path) : path
+    }
+
     /// Writes `text` to standard output.
     func write(_ text: String) {
         try? StandardIO.writeStandardOutput(text)

@@ -164,6 +164,22 @@ enum FSShellWords {
     }
 
     /// The name's characters, with each byte that is not UTF-8 on its own.
+    /// A name as GNU `find` and `tree -q` show it on a terminal: every control character and every
+    /// byte that is not UTF-8 as `?`, so no name can move the cursor or pass for two lines.
+    static func questionMarked(_ name: String) -> String {
+        var result = ""
+        for byteOrScalar in scalarsAndStrayBytes(of: name) {
+            switch byteOrScalar {
+            case .scalar(let scalar)
+            where scalar.value >= 0x20 && scalar.value != 0x7F && !(0x80..<0xA0).contains(scalar.value):
+                result.unicodeScalars.append(scalar)
+            case .scalar, .byte:
+                result += "?"
+            }
+        }
+        return result
+    }
+
     private static func scalarsAndStrayBytes(of name: String) -> [ScalarOrByte] {
         var result: [ScalarOrByte] = []
         var scalars = name.unicodeScalars.makeIterator()

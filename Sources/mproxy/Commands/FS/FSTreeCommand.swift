@@ -29,18 +29,18 @@ struct FSTreeCommand: FSSubcommand {
         }
         var children: [String: [RemoteWalkEntry]] = [:]
         for entry in visible { children[RemotePath.directoryName(entry.relativePath), default: []].append(entry) }
-        session.print(path)
+        session.print(session.terminalSafeName(path))
         var directories = 0
         var files = 0
         func draw(_ parent: String, prefix: String) async {
             let kids = children[parent] ?? []
             for (index, entry) in kids.enumerated() {
                 let isLast = index == kids.count - 1
-                var line = prefix + (isLast ? "└── " : "├── ") + (entry.info?.name ?? "")
+                var line = prefix + (isLast ? "└── " : "├── ") + session.terminalSafeName(entry.info?.name ?? "")
                 if entry.info?.isSymbolicLink == true,
                     let target = try? await session.fileSystem.destinationOfSymbolicLink(at: entry.path)
                 {
-                    line += " -> " + target
+                    line += " -> " + session.terminalSafeName(target)
                 }
                 session.print(line)
                 if entry.info?.isDirectory == true {
