@@ -11,21 +11,8 @@ final class AgentProcess: Sendable {
     let mux: Mux
     private let transport: PipeTransport
 
-    /// The agent binary next to the test bundle (SwiftPM builds it for the test target), or
-    /// `MPROXY_AGENT` when set (e.g. the static release build).
-    static var executableURL: URL {
-        if let override = ProcessInfo.processInfo.environment["MPROXY_AGENT"] {
-            return URL(fileURLWithPath: override)
-        }
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0])
-        var directory = bundle.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("mproxy-agent").path),
-            directory.path != "/"
-        {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("mproxy-agent")
-    }
+    /// The agent under test (see ``BuiltAgent/underTest``).
+    static var executableURL: URL { BuiltAgent.underTest }
 
     /// Starts the agent; open the streams you read before calling ``start()``.
     init(observer: (any FrameObserver)? = nil, handlers: MuxHandlers = MuxHandlers()) throws {

@@ -10,16 +10,8 @@ final class LocalAgent: Sendable {
     let mux: Mux
     let fileSystem: RemoteFileSystem
 
-    static var executableURL: URL {
-        if let override = ProcessInfo.processInfo.environment["MPROXY_AGENT"] { return URL(fileURLWithPath: override) }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("mproxy-agent").path),
-            directory.path != "/"
-        {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("mproxy-agent")
-    }
+    /// The agent under test (see ``BuiltAgent/underTest``).
+    static var executableURL: URL { BuiltAgent.underTest }
 
     /// Starts the agent and sends a Config (with `root` when given).
     init(root: String? = nil) async throws {

@@ -1,8 +1,9 @@
 import Foundation
-import RemoteExec
 
-/// The agent SwiftPM built next to the test bundle, for tests of the local transport.
+/// The agent binaries the tests run. Shared with the other test targets through symbolic links in
+/// their `Support/` folders.
 enum BuiltAgent {
+    /// The agent SwiftPM built next to the test bundle.
     static let path: String = {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("mproxy-agent").path),
@@ -13,8 +14,9 @@ enum BuiltAgent {
         return directory.appendingPathComponent("mproxy-agent").path
     }()
 
-    /// A host on this machine (the local transport) running the built agent.
-    static func localHost() async throws -> RemoteHost {
-        try await RemoteHost.connect(to: .local, options: RemoteHostOptions(agentPath: path))
+    /// The agent the agent's own tests exercise: `MPROXY_AGENT` when set (`scripts/test` points it at
+    /// the static release build), else ``path``.
+    static var underTest: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.environment["MPROXY_AGENT"] ?? path)
     }
 }

@@ -1,0 +1,1 @@
+../../RemoteExecTests/Support/BuiltAgent.swift
