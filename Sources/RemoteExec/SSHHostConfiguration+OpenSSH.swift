@@ -29,6 +29,7 @@ extension SSHHostConfiguration {
                 userKnownHostsFiles = value.split(separator: " ").map {
                     SSHPathExpansion.expandTilde(String($0), home: home)
                 }
+            case "hostkeyalias": hostKeyAlias = value == "none" ? nil : value
             case "stricthostkeychecking":
                 strictHostKeyChecking = StrictHostKeyChecking(configurationValue: value) ?? strictHostKeyChecking
             case "connecttimeout": connectTimeout = Int(value)

@@ -34,6 +34,9 @@ public struct SSHHostConfiguration: Hashable, Sendable {
     public var userKnownHostsFiles: [String]
     /// What to do with an unknown host key.
     public var strictHostKeyChecking: StrictHostKeyChecking
+    /// The name host keys are looked up and saved under instead of the host name and port
+    /// (`HostKeyAlias`), for hosts reached through a forwarded port or a name that changes.
+    public var hostKeyAlias: String?
     /// Seconds to wait for the TCP connection and the handshake, `nil` for the default.
     public var connectTimeout: Int?
     /// Seconds between keepalive requests when the connection is idle; 0 disables them.
@@ -87,6 +90,13 @@ public struct SSHHostConfiguration: Hashable, Sendable {
             self.name = name
             self.value = value
         }
+    }
+
+    /// The name this host's keys are filed under in known_hosts, as OpenSSH writes it: the
+    /// ``hostKeyAlias`` as it is, else the host name, with the port in brackets when it is not 22.
+    public var knownHostsName: String {
+        if let hostKeyAlias { return hostKeyAlias }
+        return port == 22 ? hostName : "[\(hostName)]:\(port)"
     }
 
     /// Applies what the command line gave (`-l`, `-p`, `-i`, `--accept-new`, and the destination's

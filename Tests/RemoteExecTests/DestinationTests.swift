@@ -89,6 +89,7 @@ struct SSHHostConfigurationParsingTests {
         proxyjump bastion,inner
         userknownhostsfile /home/me/.ssh/known_hosts /home/me/.ssh/known_hosts2
         stricthostkeychecking accept-new
+        hostkeyalias build-box
         connecttimeout 7
         serveraliveinterval 15
         serveralivecountmax 4
@@ -115,6 +116,8 @@ struct SSHHostConfigurationParsingTests {
         #expect(configuration.proxyCommand == nil)
         #expect(configuration.userKnownHostsFiles == ["/home/me/.ssh/known_hosts", "/home/me/.ssh/known_hosts2"])
         #expect(configuration.strictHostKeyChecking == .acceptNew)
+        #expect(configuration.hostKeyAlias == "build-box")
+        #expect(configuration.knownHostsName == "build-box")
         #expect(configuration.connectTimeout == 7)
         #expect(configuration.serverAliveInterval == 15)
         #expect(configuration.serverAliveCountMax == 4)
@@ -125,6 +128,16 @@ struct SSHHostConfigurationParsingTests {
         #expect(
             configuration.proxyCommandIncludingJump
                 == "ssh -F /etc/cfg -J bastion -W '[%h]:%p' inner")
+    }
+
+    @Test("known_hosts names: the host, [host]:port off port 22, or the HostKeyAlias as it is")
+    func knownHostsName() {
+        var configuration = SSHHostConfiguration(alias: "box", hostName: "10.0.0.7", user: "me")
+        #expect(configuration.knownHostsName == "10.0.0.7")
+        configuration.port = 2222
+        #expect(configuration.knownHostsName == "[10.0.0.7]:2222")
+        configuration.hostKeyAlias = "build-box"
+        #expect(configuration.knownHostsName == "build-box")
     }
 
     @Test(

@@ -37,6 +37,30 @@ struct SSHHostKeyAndAuthenticationTests {
         }
     }
 
+    @Test("HostKeyAlias: the key is looked up, refused and saved under the alias, as OpenSSH does")
+    func hostKeyAlias() async throws {
+        try await withTestSSHServer { server in
+            var overrides = server.overrides
+            overrides.configurationFile = try server.writeConfiguration(
+                named: "aliased_config", adding: ["HostKeyAlias build-box"])
+            // known_hosts has the key under [127.0.0.1]:port only: unknown under the alias.
+            let error = await #expect(throws: SSHError.self) { try await server.connect(overrides: overrides) }
+            #expect(error?.code == .hostKeyUnknown)
+            #expect(
+                error?.message.contains("the host build-box is not in known_hosts") == true, "\(error?.message ?? "")")
+
+            try server.writeKnownHosts("build-box \(server.hostPublicKey)\n")
+            let connection = try await server.connect(overrides: overrides)
+            #expect(try await connection.run("echo aliased").standardOutputText == "aliased\n")
+            connection.close()
+
+            try server.writeKnownHosts("")
+            overrides.acceptsNewHostKey = true
+            try await server.connect(overrides: overrides).close()
+            #expect(try server.readKnownHosts() == "build-box \(server.hostPublicKey)\n")
+        }
+    }
+
     @Test("a changed host key is refused with both fingerprints and the ssh-keygen -R command, even with --accept-new")
     func changedKeyRefused() async throws {
         try await withTestSSHServer { server in

@@ -18,10 +18,9 @@ enum SSHKnownHosts {
     static func verify(_ session: SSHSession, destination: String) throws(SSHError) {
         let configuration = session.configuration
         let serverKey = try serverKeyDescription(session)
-        let state = ssh_session_is_known_server(session.handle)
+        let state = try session.withKnownHostsName { ssh_session_is_known_server(session.handle) }
         let knownHostsFile = configuration.userKnownHostsFiles.first ?? "~/.ssh/known_hosts"
-        let hostEntry =
-            configuration.port == 22 ? configuration.hostName : "[\(configuration.hostName)]:\(configuration.port)"
+        let hostEntry = configuration.knownHostsName
         switch state {
         case SSH_KNOWN_HOSTS_OK:
             return
@@ -39,7 +38,7 @@ enum SSHKnownHosts {
         case SSH_KNOWN_HOSTS_UNKNOWN, SSH_KNOWN_HOSTS_NOT_FOUND:
             switch configuration.strictHostKeyChecking {
             case .acceptNew, .no:
-                let result = ssh_session_update_known_hosts(session.handle)
+                let result = try session.withKnownHostsName { ssh_session_update_known_hosts(session.handle) }
                 guard result == SSH_OK else {
                     throw session.error(
                         .hostKeyUnknown,

@@ -98,6 +98,21 @@ final class SSHSession {
         try setOption(SSH_OPTIONS_NODELAY, pointer: &noDelay)
     }
 
+    /// Runs `body`, which checks or saves the server's key with libssh's known_hosts calls, under
+    /// the name the key is filed under: libssh derives it from the session's host and port, so with a
+    /// `HostKeyAlias` those are the alias and 22 (no `[host]:port`) while `body` runs.
+    func withKnownHostsName<Outcome>(_ body: () -> Outcome) throws(SSHError) -> Outcome {
+        guard let alias = configuration.hostKeyAlias else { return body() }
+        var standardPort: UInt32 = 22
+        var port = UInt32(configuration.port)
+        try setOption(SSH_OPTIONS_HOST, string: alias)
+        try setOption(SSH_OPTIONS_PORT, pointer: &standardPort)
+        let outcome = body()
+        try setOption(SSH_OPTIONS_HOST, string: configuration.hostName)
+        try setOption(SSH_OPTIONS_PORT, pointer: &port)
+        return outcome
+    }
+
     /// Connects and performs the key exchange, blocking the session thread.
     func connect() throws(SSHError) {
         let result = ssh_connect(handle)
