@@ -140,6 +140,14 @@ struct SSHHostConfigurationParsingTests {
         #expect(configuration.knownHostsName == "build-box")
     }
 
+    @Test("a known_hosts name as the host and port libssh spells it from")
+    func knownHostsSpelling() {
+        #expect(SSHSession.hostAndPort(spelling: "build-box") == ("build-box", 22))
+        #expect(SSHSession.hostAndPort(spelling: "[127.0.0.1]:2222") == ("127.0.0.1", 2222))
+        #expect(SSHSession.hostAndPort(spelling: "[fe80::1]:2222") == ("fe80::1", 2222))
+        #expect(SSHSession.hostAndPort(spelling: "[box]:x") == ("[box]:x", 22))
+    }
+
     @Test(
         "ssh -G's spellings of StrictHostKeyChecking",
         arguments: [

@@ -43,6 +43,11 @@ struct SSHHostKeyAndAuthenticationTests {
             var overrides = server.overrides
             overrides.configurationFile = try server.writeConfiguration(
                 named: "aliased_config", adding: ["HostKeyAlias build-box"])
+            // An alias spelled like the entry known_hosts already has finds it.
+            var bracketed = server.overrides
+            bracketed.configurationFile = try server.writeConfiguration(
+                named: "bracketed_config", adding: ["HostKeyAlias [127.0.0.1]:\(server.port)"])
+            try await server.connect(overrides: bracketed).close()
             // known_hosts has the key under [127.0.0.1]:port only: unknown under the alias.
             let error = await #expect(throws: SSHError.self) { try await server.connect(overrides: overrides) }
             #expect(error?.code == .hostKeyUnknown)

@@ -100,17 +100,27 @@ final class SSHSession {
 
     /// Runs `body`, which checks or saves the server's key with libssh's known_hosts calls, under
     /// the name the key is filed under: libssh derives it from the session's host and port, so with a
-    /// `HostKeyAlias` those are the alias and 22 (no `[host]:port`) while `body` runs.
+    /// `HostKeyAlias` they are set to spell the alias while `body` runs.
     func withKnownHostsName<Outcome>(_ body: () -> Outcome) throws(SSHError) -> Outcome {
         guard let alias = configuration.hostKeyAlias else { return body() }
-        var standardPort: UInt32 = 22
+        var (aliasHost, aliasPort) = Self.hostAndPort(spelling: alias)
         var port = UInt32(configuration.port)
-        try setOption(SSH_OPTIONS_HOST, string: alias)
-        try setOption(SSH_OPTIONS_PORT, pointer: &standardPort)
+        try setOption(SSH_OPTIONS_HOST, string: aliasHost)
+        try setOption(SSH_OPTIONS_PORT, pointer: &aliasPort)
         let outcome = body()
         try setOption(SSH_OPTIONS_HOST, string: configuration.hostName)
         try setOption(SSH_OPTIONS_PORT, pointer: &port)
         return outcome
+    }
+
+    /// The host and port from which libssh spells `name` in known_hosts: libssh writes `[host]:port`
+    /// off port 22, and reads a host option of `[host]:port` as the host alone, so such a name is
+    /// that host and port; any other name is itself with port 22.
+    static func hostAndPort(spelling name: String) -> (host: String, port: UInt32) {
+        guard name.hasPrefix("["), let close = name.lastIndex(of: "]"), name[close...].hasPrefix("]:"),
+            let port = UInt32(name[name.index(close, offsetBy: 2)...]), port != 22
+        else { return (name, 22) }
+        return (String(name[name.index(after: name.startIndex)..<close]), port)
     }
 
     /// Connects and performs the key exchange, blocking the session thread.
