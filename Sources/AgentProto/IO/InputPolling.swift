@@ -57,20 +57,24 @@ package struct InputPolling: Sendable {
     /// What to expect from the next wait, if anything soon. Call once before each wait.
     ///
     /// - Parameters:
-    ///   - isAwaitingReply: a reply is due.
+    ///   - isAwaitingReply: a reply is due; asked only when `isOnlyWaiting` (it may take a lock).
     ///   - isOnlyWaiting: the thread waits for nothing else: no transfer streams, no output waits.
-    package mutating func expectation(isAwaitingReply: Bool, isOnlyWaiting: Bool) -> Expectation? {
-        let isAwaiting = isAwaitingReply && isOnlyWaiting
-        defer { wasAwaitingReply = isAwaiting }
-        guard isOnlyWaiting else { return nil }
-        if isAwaiting { return .reply }
-        return wasAwaitingReply ? .nextRequest : nil
+    package mutating func expectation(
+        isAwaitingReply: @autoclosure () -> Bool, isOnlyWaiting: Bool
+    ) -> Expectation? {
+        guard isOnlyWaiting else {
+            wasAwaitingReply = false
+            return nil
+        }
+        let wasAwaiting = wasAwaitingReply
+        wasAwaitingReply = isAwaitingReply()
+        if wasAwaitingReply { return .reply }
+        return wasAwaiting ? .nextRequest : nil
     }
 
     /// How long the thread polls before it sleeps when it expects `expected`.
     package func spinBudget(for expected: Expectation) -> Duration {
-        let typical = expected == .reply ? replyWait.typical : nextRequestWait.typical
-        guard let typical else { return Self.longestSpin }
+        guard let typical = typicalWait(for: expected) else { return Self.longestSpin }
         return typical <= Self.longestSpin ? Self.longestSpin : .zero
     }
 
